@@ -1,0 +1,82 @@
+"""Suite-wide options and fixtures.
+
+- ``--update-golden``: golden-file tests rewrite their expected output instead of
+  comparing (fixture ``update_golden``); review the diff like code.
+- ``browser``: one headless Debian chromium (Playwright) for the session.
+- ``page``: a fresh page in its own context with ``bypass_csp=True`` (so axe can be
+  injected), closed after the test.
+- Hypothesis profiles: ``ci`` (bounded, used when CI is set), ``dev`` (default),
+  ``long`` (the documented long run); choose with ``HYPOTHESIS_PROFILE=long``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # `import tools` from any test module
+
+import tools  # noqa: E402
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # pragma: no cover - hypothesis is in the [test] extra
+    settings = None
+
+if settings is not None:
+    settings.register_profile(
+        "ci", max_examples=100, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.register_profile("dev", max_examples=100, deadline=1000)
+    settings.register_profile("long", max_examples=20_000, deadline=None, print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files with the current output instead of comparing against them",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return tools.ROOT
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    b = tools.launch_chromium(playwright)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = tools.new_context(browser)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
