@@ -1,0 +1,91 @@
+"""Editor-facing problems: one shape for every error and warning of a build.
+
+Every message reads ``path:line: field: what was found; what to write instead``.
+Stages never print: they collect :class:`Problem` objects in a :class:`Report`, and
+the command line shows them all at once.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str            # as the editor would type it, e.g. "content/reports/2020/x.md"
+    line: int | None     # 1-based line in that file, when known
+    field: str           # front-matter field or "body", "file", "yaml" …
+    message: str         # what was found
+    hint: str = ""       # what to write instead
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.hint:
+            text += f"; {self.hint}"
+        if self.severity is Severity.WARNING:
+            text = "warning: " + text
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass
+class Report:
+    """Collects the problems of one build, in the order the stages find them."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int | None, field_: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, field_, message, hint, Severity.ERROR))
+
+    def warn(self, path: str, line: int | None, field_: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, field_, message, hint, Severity.WARNING))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Problem]:
+        """Problems ordered by file and line, so output never depends on read order."""
+        return sorted(set(self.problems), key=lambda p: (p.path, p.line or 0, p.field, p.message))
+
+
+class BuildFailed(Exception):
+    """Raised by the pipeline when a stage found errors; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{sum(p.severity is Severity.ERROR for p in problems)} error(s)")
+        self.problems = problems
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The nearest known names to *word*, compared without accents and case."""
+    from .slugs import fold
+
+    pool = {fold(c): c for c in choices}
+    hits = difflib.get_close_matches(fold(word), list(pool), n=n, cutoff=cutoff)
+    return [pool[h] for h in hits]
+
+
+def suggestion(word: str, choices: Iterable[str], **kw) -> str:
+    names = did_you_mean(word, choices, **kw)
+    if not names:
+        return ""
+    return "did you mean " + " or ".join(f'"{n}"' for n in names) + "?"

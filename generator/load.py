@@ -1,0 +1,201 @@
+"""Load: files of a content folder → raw documents, media and YAML with line numbers.
+
+No interpretation happens here: a raw document is text, front-matter as parsed YAML
+(with positions) and the body with the line it starts on. Problems met while reading
+(encodings, YAML syntax, unsafe links, oversized files) are collected, never raised.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import yamldoc
+from .config import SiteConfig
+from .encoding import NotUtf8, decode
+from .errors import Problem, Report
+from .slugs import nfc
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+DATA_FILES = {"site.yaml", "clusters.yaml"}
+# What the content folder may hold besides Markdown: served as media or attachments.
+MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf", ".doc", ".docx",
+                  ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".zip", ".mp3", ".mp4", ".txt", ".csv"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
+_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    rel: str                      # POSIX path inside content/, NFC, e.g. "reports/2020/a.md"
+    display: str                  # the path as the editor knows it, e.g. "content/reports/2020/a.md"
+    is_page: bool                 # under pages/: a standalone page
+    meta: yamldoc.Located | None  # front-matter, None when it could not be read
+    body: str
+    body_line: int                # 1-based line of the file on which the body starts
+    digest: str                   # hash of the file's bytes
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    rel: str          # POSIX path inside content/
+    source: Path      # where to copy it from
+    size: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    documents: tuple[RawDocument, ...]
+    media: dict[str, MediaFile]
+    clusters: yamldoc.Located | None
+    clusters_display: str
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def ignored(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def load(config: SiteConfig) -> LoadedContent:
+    root = config.content_dir
+    report = Report()
+    documents: list[RawDocument] = []
+    media: dict[str, MediaFile] = {}
+    for path in _walk(root, config, report):
+        rel = nfc(path.relative_to(root).as_posix())
+        display = config.display(rel)
+        suffix = path.suffix.lower()
+        if suffix in MARKDOWN_SUFFIXES:
+            doc = _load_document(path, rel, display, config, report)
+            if doc is not None:
+                documents.append(doc)
+        elif rel in DATA_FILES or suffix in {".yaml", ".yml"} and "/" not in rel:
+            continue
+        elif suffix in MEDIA_SUFFIXES:
+            size = path.stat().st_size
+            if suffix in IMAGE_SUFFIXES and size > config.limits.max_image_bytes:
+                report.error(display, None, "file", f"the image is {size / 1e6:.1f} MB, over the limit of "
+                             f"{config.limits.max_image_bytes / 1e6:.1f} MB",
+                             "make it smaller (a photo for the web needs about 2000 pixels across)")
+                continue
+            media[rel] = MediaFile(rel, path, size, "")
+    clusters = _load_clusters(config, report)
+    documents.sort(key=lambda d: d.rel)
+    return LoadedContent(tuple(documents), dict(sorted(media.items())), clusters,
+                         config.display("clusters.yaml"), tuple(report.problems))
+
+
+def _walk(root: Path, config: SiteConfig, report: Report):
+    """Every file below *root*, in a stable order, skipping ignored names and unsafe links."""
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            if ignored(name) or (here == root and name == "templates"):
+                continue
+            full = here / name
+            if full.is_symlink() and not _inside(full, real_root):
+                report.error(config.display(full.relative_to(root).as_posix()), None, "file",
+                             "this folder is a link to a place outside the content folder",
+                             "copy the files into the content folder instead of linking them")
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if ignored(name):
+                continue
+            full = here / name
+            if full.is_symlink() and not _inside(full, real_root):
+                report.error(config.display(full.relative_to(root).as_posix()), None, "file",
+                             "this file is a link to a place outside the content folder",
+                             "copy the file into the content folder instead of linking it")
+                continue
+            if not full.is_file():
+                continue
+            yield full
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def _read_text(path: Path, display: str, report: Report, limit: int | None = None) -> tuple[str, bytes] | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(display, None, "file", f"cannot be read ({exc.strerror})", "check the file's permissions")
+        return None
+    if limit is not None and len(data) > limit:
+        report.error(display, None, "file", f"the file is {len(data) // 1024} KB, over the limit of "
+                     f"{limit // 1024} KB", "split it into several articles or raise limits.max_markdown_kb in site.yaml")
+        return None
+    try:
+        return decode(data), data
+    except NotUtf8 as exc:
+        report.error(display, exc.line, "file", exc.message, exc.hint(display))
+        return None
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
+    """``(front-matter, its first line, body, body's first line)``; lines are 1-based.
+
+    Front-matter is YAML between a first line ``---`` and the next ``---`` line.
+    """
+    first = _BOUNDARY.match(text)
+    if not first:
+        return None, 0, text, 1
+    closing = _BOUNDARY.search(text, first.end())
+    if not closing:
+        return None, 0, text, 1
+    fm = text[first.end():closing.start()]
+    body_start = closing.end()
+    if text.startswith("\n", body_start):
+        body_start += 1
+    return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
+
+
+def _load_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
+    read = _read_text(path, display, report, config.limits.max_markdown_bytes)
+    if read is None:
+        return None
+    text, data = read
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    is_page = PurePosixPath(rel).parts[0] == "pages"
+    fm, fm_line, body, body_line = split_front_matter(text)
+    if fm is None:
+        if text.lstrip().startswith("---"):
+            report.error(display, 1, "front-matter", "the front-matter block is not closed",
+                         "end it with a line that holds only ---")
+        else:
+            report.error(display, 1, "front-matter", "the file has no front-matter",
+                         "start it with a line ---, then title: and date:, then another line ---")
+        return RawDocument(rel, display, is_page, None, body, body_line, digest)
+    try:
+        meta = yamldoc.parse(fm, line_offset=fm_line - 1)
+    except yamldoc.YamlProblem as exc:
+        report.error(display, exc.line, "front-matter", exc.message, exc.hint)
+        return RawDocument(rel, display, is_page, None, body, body_line, digest)
+    return RawDocument(rel, display, is_page, meta, body, body_line, digest)
+
+
+def _load_clusters(config: SiteConfig, report: Report) -> yamldoc.Located | None:
+    path = config.content_dir / "clusters.yaml"
+    if not path.is_file():
+        return None
+    display = config.display("clusters.yaml")
+    read = _read_text(path, display, report)
+    if read is None:
+        return None
+    try:
+        return yamldoc.parse(read[0])
+    except yamldoc.YamlProblem as exc:
+        report.error(display, exc.line, "", exc.message, exc.hint)
+        return None

@@ -1,0 +1,135 @@
+"""Markdown body → safe HTML: CommonMark plus tables, folded heading anchors,
+media references resolved against the content folder, and nh3 sanitising.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+from .model import Body, Heading
+from .paths import Reference, classify
+from .slugs import slugify
+
+_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
+         "ins", "sub", "sup", "mark", "small", "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt",
+         "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "a", "img", "figure",
+         "figcaption", "abbr", "span", "div"}
+_ATTRIBUTES = {
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "abbr": {"title"},
+}
+_ALIGN = {"text-align:left": "al-left", "text-align:center": "al-center", "text-align:right": "al-right"}
+_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values())}
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
+                       allowed_classes=_CLASSES, clean_content_tags={"script", "style"},
+                       link_rel="noopener noreferrer")
+
+
+def sanitize(html: str) -> str:
+    """Keep safe formatting, tables, images and links; drop scripts, handlers, unsafe URLs."""
+    return _cleaner().clean(html)
+
+
+def _aligned_cell(self, tokens, idx, options, env):
+    token = tokens[idx]
+    style = token.attrGet("style")
+    if style:
+        token.attrs.pop("style", None)
+        token.attrSet("class", _ALIGN.get(str(style).replace(" ", ""), ""))
+    return self.renderToken(tokens, idx, options, env)
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+    anchors_plugin(md, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "muc")
+    md.add_render_rule("th_open", _aligned_cell)
+    md.add_render_rule("td_open", _aligned_cell)
+    return md
+
+
+@dataclass
+class BodyProblem:
+    line: int
+    field: str
+    message: str
+    hint: str
+
+
+@dataclass
+class Resolver:
+    """What a body may point at: media files and other documents' URLs."""
+
+    doc_rel: str
+    base_path: str                               # e.g. "/tin/"
+    media: frozenset[str] | dict                 # content-relative media paths
+    documents: dict[str, str] = field(default_factory=dict)  # content-relative .md path → site URL
+
+    def resolve(self, ref: str) -> tuple[str | None, str | None, str]:
+        """``(href, media path, problem)``; href None means leave the reference as written."""
+        found = classify(ref, self.doc_rel)
+        if isinstance(found, str):
+            return None, None, found
+        if found.kind in ("external", "anchor"):
+            return None, None, ""
+        if found.kind == "unsafe":
+            return "#", None, ""
+        assert isinstance(found, Reference)
+        if found.target in self.documents:
+            return self.base_path + self.documents[found.target] + found.suffix, None, ""
+        if found.target in self.media:
+            return self.base_path + quote(found.target) + found.suffix, found.target, ""
+        return None, None, f"{ref!r} does not exist in the content folder"
+
+
+def render(text: str, resolver: Resolver, first_line: int) -> tuple[Body, list[BodyProblem]]:
+    md = parser()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    problems: list[BodyProblem] = []
+    media: set[str] = set()
+    headings: list[Heading] = []
+    plain: list[str] = []
+    for i, token in enumerate(tokens):
+        line = first_line + (token.map[0] if token.map else 0)
+        if token.type == "heading_open" and i + 1 < len(tokens):
+            headings.append(Heading(int(token.tag[1]), tokens[i + 1].content, str(token.attrGet("id") or "")))
+        if token.type == "inline" and token.children:
+            _resolve_inline(token.children, resolver, line, problems, media, plain)
+    html = sanitize(md.renderer.render(tokens, md.options, env))
+    return Body(html, tuple(headings), tuple(sorted(media)), " ".join(plain)), problems
+
+
+def _resolve_inline(children: list[Token], resolver: Resolver, line: int, problems: list[BodyProblem],
+                    media: set[str], plain: list[str]) -> None:
+    for child in children:
+        if child.type == "text" or child.type == "code_inline":
+            plain.append(child.content)
+        for attr, field_ in (("src", "image"), ("href", "link")):
+            if child.type not in ("image", "link_open") or child.attrGet(attr) is None:
+                continue
+            ref = str(child.attrGet(attr))
+            href, path, problem = resolver.resolve(ref)
+            if problem:
+                hint = ("put the file in the content folder and write its path relative to this file, "
+                        "or starting with / for the content folder")
+                problems.append(BodyProblem(line, field_, problem, hint))
+            if href is not None:
+                child.attrSet(attr, href)
+            if path:
+                media.add(path)

@@ -1,0 +1,179 @@
+"""The typed content model: what validation produces from one file.
+
+Everything here is frozen. Cross-article things (clusters with timelines, units,
+years, chair succession) live in :mod:`generator.site`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+KINDS = ("tong-ket", "so-ket", "trien-khai", "other")
+
+
+@dataclass(frozen=True, order=True)
+class ArticleDate:
+    """A publication date; ``day`` is None for month-only dates (never invented)."""
+
+    year: int
+    month: int
+    day: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+
+    @property
+    def month_only(self) -> bool:
+        return self.day is None
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int, int]:
+        return (self.year, self.month, self.day or 0, self.hour or 0, self.minute or 0)
+
+    def as_date(self) -> dt.date:
+        """The calendar date, first of the month when only the month is known (for feeds)."""
+        return dt.date(self.year, self.month, self.day or 1)
+
+    def iso(self) -> str:
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        text = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.hour is not None:
+            text += f"T{self.hour:02d}:{self.minute or 0:02d}"
+        return text
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    role: str = ""
+    organization: str = ""
+
+
+@dataclass(frozen=True)
+class Award:
+    award: str
+    recipients: tuple[str, ...] = ()
+    collectives: int | None = None
+    individuals: int | None = None
+    count: int | None = None          # a plain count, when not split
+    conferred_by: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    unit: str
+    points: float | None = None
+    out_of: float | None = None
+    rank: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Leadership:
+    """Chair and vice-chair of a cluster for one emulation year (a term)."""
+
+    term: int
+    chair: str | None = None
+    vice_chair: str | None = None
+    line: int | None = None
+    chair_line: int | None = None
+    vice_chair_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str              # site-relative output path of the media file
+    caption: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    headings: tuple[Heading, ...] = ()
+    media: tuple[str, ...] = ()       # content-relative paths of files the body links to
+    text: str = ""                    # plain text, for search and summaries
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str            # content-relative path, e.g. "reports/2020/a.md"
+    display: str           # path as shown in messages
+    digest: str
+    slug: str
+    url: str               # site-relative, e.g. "bai-viet/a/"
+    title: str
+    date: ArticleDate
+    body: Body
+    cluster: str | None = None
+    kind: str | None = None
+    period: int | None = None
+    location: str = ""
+    host: str = ""
+    summary: str = ""
+    attendees: tuple[Attendee, ...] = ()
+    awards: tuple[Award, ...] = ()
+    scores: tuple[Score, ...] = ()
+    elected: Leadership | None = None
+    in_office: Leadership | None = None
+    images: tuple[Image, ...] = ()
+    tags: tuple[str, ...] = ()
+    author: str = ""
+    source_url: str = ""
+    id: str | None = None
+    aliases: tuple[str, ...] = ()
+    draft: bool = False
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line(self, field_: str) -> int | None:
+        return dict(self.lines).get(field_)
+
+    @property
+    def year(self) -> int:
+        """The emulation year the article is about (period), else the year it is dated."""
+        return self.period if self.period is not None else self.date.year
+
+    @property
+    def is_report(self) -> bool:
+        return self.cluster is not None
+
+    @property
+    def media(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.body.media) | {i.src for i in self.images}))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page from ``content/pages/``: rendered, not listed as news."""
+
+    source: str
+    display: str
+    digest: str
+    slug: str
+    url: str
+    title: str
+    body: Body
+    summary: str = ""
+    date: ArticleDate | None = None
+    order: int = 0
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClusterEntry:
+    """One cluster of ``clusters.yaml``."""
+
+    name: str
+    slug: str
+    members: tuple[str, ...]
+    line: int | None = None
+    description: str = ""

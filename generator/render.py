@@ -1,0 +1,105 @@
+"""Render: site model + templates → every output file, in memory.
+
+The Jinja environment autoescapes HTML and XML and fails on undefined variables.
+Templates receive the model (``site``, and a route's own context), never loaders.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+import jinja2
+
+from . import i18n
+from .config import SiteConfig
+from .routes import Route, routes
+from .site import Site
+from .theme import Asset, assets, bundled_templates
+
+
+class RenderError(Exception):
+    def __init__(self, template: str, url: str, message: str):
+        super().__init__(f"{template} (for /{url}): {message}")
+        self.template = template
+        self.url = url
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]                          # output path → bytes
+    copies: dict[str, Path] = field(default_factory=dict)  # output path → file to copy (media)
+
+
+def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
+    return (*config.template_dirs, bundled_templates())
+
+
+def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(i18n.translations(config.language), newstyle=True)  # type: ignore[attr-defined]
+    base = config.base_path
+
+    def url(path: str) -> str:
+        return base + quote(path.lstrip("/"), safe="/#?=&%")
+
+    def asset(name: str) -> str:
+        if name not in theme_assets:
+            raise jinja2.TemplateError(f"no static file {name!r} in the theme")
+        return url(theme_assets[name].url)
+
+    env.globals.update(
+        url=url,
+        absolute=lambda path: config.absolute(quote(path.lstrip("/"), safe="/#?=&%")),
+        asset=asset,
+        config=config,
+    )
+    env.filters.update(
+        long_date=lambda d: i18n.long_date(d, config.language),
+        short_date=lambda d: i18n.short_date(d, config.language),
+        number=lambda v: i18n.number(v, config.language),
+        iso=i18n.iso_datetime,
+    )
+    return env
+
+
+def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> Rendered:
+    """Render every route of *site* (or those *only* accepts) and list the files to copy."""
+    config = site.config
+    theme_assets = assets(template_dirs(config))
+    env = environment(config, theme_assets)
+    env.globals["site"] = site
+    files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
+    for route in routes(site):
+        if only is not None and not only(route):
+            continue
+        files[route.output] = render_route(env, route)
+    media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
+    copies = {rel: config.content_dir / rel for rel in sorted(media)}
+    return Rendered(files, copies)
+
+
+def render_route(env: jinja2.Environment, route: Route) -> bytes:
+    try:
+        template = env.get_template(route.template)
+        text = template.render(route=route, **route.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(exc.filename or route.template, route.url, f"line {exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise RenderError(route.template, route.url, str(exc)) from exc
+    return text.encode("utf-8")
+
+
+def context_keys(route: Route) -> list[str]:
+    return sorted(route.context)
+

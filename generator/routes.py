@@ -1,0 +1,115 @@
+"""Every page of the site: where it is published, which template shows it, what it shows.
+
+A :class:`Route` is data. Its ``deps`` name the content it is made from (the article
+files it shows, or ``*`` for "any article"), so incremental builds know what a change
+touches without watching templates at work.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .site import Cluster, Site, TimelineYear
+
+INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
+UNITS_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    urls: tuple[str, ...]          # URL of every page of the listing
+    total: int                     # items over all pages
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def prev(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Route:
+    url: str                       # site-relative: "bai-viet/x/" (→ index.html) or "feed.xml"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+    deps: frozenset[str] = frozenset({"*"})
+
+    @property
+    def output(self) -> str:
+        """File path inside the output folder."""
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+def paginate(items: Sequence, per_page: int, first_url: str) -> list[tuple[Pager, Sequence]]:
+    """Stable page URLs: ``first_url``, then ``first_url + "trang/2/"`` and so on."""
+    count = max(1, -(-len(items) // per_page))
+    urls = tuple(first_url if n == 1 else f"{first_url}trang/{n}/" for n in range(1, count + 1))
+    return [(Pager(n, count, urls, len(items)), items[(n - 1) * per_page:n * per_page]) for n in range(1, count + 1)]
+
+
+def _sources(articles) -> frozenset[str]:
+    return frozenset(a.source for a in articles)
+
+
+def cluster_year_url(cluster: Cluster, year: TimelineYear) -> str:
+    return f"{cluster.url}{year.year}/"
+
+
+def routes(site: Site) -> list[Route]:
+    cfg = site.config
+    urls = cfg.urls
+    out: list[Route] = [
+        Route("", "home.html", {"articles": site.articles[:cfg.per_page]}),
+        Route(urls.path("clusters"), "clusters.html"),
+        Route(urls.path("years"), "years.html"),
+        Route(urls.path("search"), "search.html"),
+        Route("404.html", "404.html"),
+        Route("feed.xml", "feed.xml", {"articles": site.articles[:cfg.per_page]}),
+        Route("sitemap.xml", "sitemap.xml"),
+        Route("robots.txt", "robots.txt"),
+    ]
+    for i, a in enumerate(site.articles):
+        cluster = site.cluster_of(a)
+        out.append(Route(a.url, "article.html", {"article": a, "cluster": cluster},
+                         frozenset({a.source, *(_sources(cluster.articles) if cluster else ())})))
+    for p in site.pages:
+        out.append(Route(p.url, "page.html", {"page": p}, frozenset({p.source})))
+    for c in site.clusters:
+        out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, _sources(c.articles)))
+        for y in c.timeline:
+            if len(y.articles) > INLINE_PER_YEAR:
+                for pager, items in paginate(y.articles, cfg.per_page, cluster_year_url(c, y)):
+                    out.append(Route(pager.url, "cluster_year.html",
+                                     {"cluster": c, "year": y, "articles": items, "pager": pager},
+                                     _sources(y.articles)))
+    for pager, items in paginate(site.units, UNITS_PER_PAGE, urls.path("units")):
+        out.append(Route(pager.url, "units.html", {"units": items, "pager": pager}))
+    for u in site.units:
+        out.append(Route(u.url, "unit.html", {"unit": u}))
+    for y in site.years:
+        for pager, items in paginate(y.articles, cfg.per_page, y.url):
+            groups = _regroup(y, items)
+            out.append(Route(pager.url, "year.html", {"year": y, "groups": groups, "pager": pager},
+                             _sources(y.articles)))
+    for r in site.redirects:
+        out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset()))
+    return out
+
+
+def _regroup(year, items) -> list[tuple[Any, list]]:
+    """The year's cluster groups, restricted to the articles on this page of it."""
+    on_page = {a.source for a in items}
+    groups = []
+    for g in year.groups:
+        shown = [a for a in g.articles if a.source in on_page]
+        if shown:
+            groups.append((g.cluster, shown))
+    return groups

@@ -1,0 +1,43 @@
+"""Where the bundled theme lives, and its static assets with content-hashed names."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+def bundled_templates() -> Path:
+    """The top-level ``templates/`` of a checkout, or the copy installed with the package."""
+    here = Path(__file__).resolve().parent.parent / "templates"
+    if (here / "base.html").is_file():
+        return here
+    return Path(str(resources.files("generator") / "theme"))
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str        # as templates ask for it: "style.css"
+    url: str         # site-relative, hashed: "static/style.1a2b3c4d.css"
+    data: bytes
+
+
+def assets(dirs: tuple[Path, ...]) -> dict[str, Asset]:
+    """Static files of the theme (an editor's own first), named after their content."""
+    found: dict[str, Asset] = {}
+    for base in dirs:
+        static = base / "static"
+        if not static.is_dir():
+            continue
+        for path in sorted(static.rglob("*")):
+            if not path.is_file() or path.name.startswith((".", "_")):
+                continue
+            name = path.relative_to(static).as_posix()
+            if name in found:
+                continue
+            data = path.read_bytes()
+            digest = hashlib.blake2b(data, digest_size=4).hexdigest()
+            stem, dot, ext = name.rpartition(".")
+            hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+            found[name] = Asset(name, f"static/{hashed}", data)
+    return found

@@ -1,0 +1,190 @@
+"""Write: put a rendered site in the output folder, atomically.
+
+The new site is written into a staging folder beside the output and swapped in whole
+(``renameat2(RENAME_EXCHANGE)`` on Linux, two renames elsewhere), so the output is
+always either the previous complete site or the new complete one. Files whose bytes
+did not change are hard-linked from the previous site: same inode, same mtime, which
+keeps rsync and web-server caches quiet. A lock keeps two builds from interleaving.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import hashlib
+import json
+import os
+import posixpath
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .render import Rendered
+
+MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
+
+
+class WriteError(Exception):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    import fcntl
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = output.parent / f".{output.name}.lock"
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise WriteError(f"another build is writing to {output.name}/ right now",
+                             "wait for it to finish, then build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _check_output(output: Path, protected: tuple[Path, ...]) -> dict[str, str]:
+    """The previous manifest; refuse to replace a folder confsite did not make."""
+    real = output.resolve()
+    for p in protected:
+        rp = p.resolve()
+        if real == rp or rp.is_relative_to(real) or real == Path(real.anchor):
+            raise WriteError(f"the output folder {output} would replace {p}", "choose another --output, e.g. site")
+    if not output.exists():
+        return {}
+    if not output.is_dir() or output.is_symlink():
+        raise WriteError(f"{output} is not a folder", "choose another --output")
+    marker = output / MARKER
+    if marker.is_file():
+        try:
+            data = json.loads(marker.read_text("utf-8"))
+            return data.get("files", {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+    if any(output.iterdir()):
+        raise WriteError(f"{output} holds files confsite did not write",
+                         "choose another --output, or empty that folder first")
+    return {}
+
+
+def _safe_join(root: Path, rel: str) -> Path:
+    norm = posixpath.normpath(rel)
+    if norm.startswith(("../", "/")) or norm == ".." or "\x00" in norm:
+        raise WriteError(f"refusing to write outside the output folder: {rel!r}")
+    return root / norm
+
+
+def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] = ()) -> WriteStats:
+    output = Path(os.path.abspath(output))
+    with output_lock(output):
+        _recover(output)
+        previous = _check_output(output, protected)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        try:
+            os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
+            manifest, written, unchanged = {}, 0, 0
+            for rel in sorted(set(rendered.files) | set(rendered.copies)):
+                target = _safe_join(staging, rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if rel in rendered.files:
+                    data = rendered.files[rel]
+                    digest = _digest(data)
+                else:
+                    source = rendered.copies[rel]
+                    digest = _file_digest(source)
+                manifest[rel] = digest
+                old = output / rel
+                if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
+                    try:
+                        os.link(old, target)
+                        unchanged += 1
+                        continue
+                    except OSError:
+                        pass
+                if rel in rendered.files:
+                    target.write_bytes(data)
+                else:
+                    shutil.copyfile(source, target)
+                written += 1
+            (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
+            removed = len(set(previous) - set(manifest))
+            _swap(staging, output)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return WriteStats(written, unchanged, removed)
+
+
+def _recover(output: Path) -> None:
+    """Finish a swap that a killed build left half-done, and clear stale staging folders."""
+    parent = output.parent
+    olds = sorted(parent.glob(f".{output.name}.old-*"))
+    if not output.exists() and olds:
+        os.rename(olds[-1], output)
+        olds = olds[:-1]
+    for stale in [*olds, *parent.glob(f".{output.name}.new-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
+        return
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old, ignore_errors=True)
