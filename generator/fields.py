@@ -13,7 +13,7 @@ from typing import Any
 from . import yamldoc
 from .errors import Report, suggestion
 from .model import ArticleDate
-from .slugs import clean_name, is_slug, slugify
+from .slugs import MAX_SLUG, SLUG_RE, clean_name, is_slug, slugify
 
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?)?)?\s*$")
@@ -128,6 +128,10 @@ class Fields:
         if value is None:
             return None
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text and len(text) > MAX_SLUG and SLUG_RE.match(text):
+            self.error(key, f"is {len(text)} characters long; a slug has at most {MAX_SLUG}",
+                       f"write {key}: {slugify(text)}")
+            return None
         if not text or not is_slug(text):
             fixed = slugify(str(value)) if text else ""
             self.error(key, f"{_show(value)} is not a slug (lowercase letters, digits and -)",

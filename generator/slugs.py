@@ -35,16 +35,27 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+# A slug becomes a folder name of the output; file systems refuse names over 255 bytes.
+MAX_SLUG = 100
+
+
 def slugify(text: str) -> str:
-    """``Hội nghị Sở Nội vụ tỉnh Đắk Lắk`` → ``hoi-nghi-so-noi-vu-tinh-dak-lak``."""
-    return _NON_ALNUM.sub("-", fold(text)).strip("-")
+    """``Hội nghị Sở Nội vụ tỉnh Đắk Lắk`` → ``hoi-nghi-so-noi-vu-tinh-dak-lak``.
+
+    At most :data:`MAX_SLUG` characters, cut at a word boundary where there is one.
+    """
+    slug = _NON_ALNUM.sub("-", fold(text)).strip("-")
+    if len(slug) > MAX_SLUG:
+        cut = slug[:MAX_SLUG + 1]
+        slug = cut[:cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG]
+    return slug
 
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def is_slug(text: str) -> bool:
-    return bool(SLUG_RE.match(text))
+    return len(text) <= MAX_SLUG and bool(SLUG_RE.match(text))
 
 
 # Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.

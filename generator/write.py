@@ -17,6 +17,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,14 @@ class WriteStats:
 def output_lock(output: Path) -> Iterator[None]:
     import fcntl
 
-    output.parent.mkdir(parents=True, exist_ok=True)
     lock_path = output.parent / f".{output.name}.lock"
-    with open(lock_path, "a+") as handle:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")
+    except OSError as exc:
+        raise WriteError(f"cannot write in {output.parent} ({exc.strerror})",
+                         "check that the folder exists and that you may write in it") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -102,44 +108,66 @@ def _safe_join(root: Path, rel: str) -> Path:
     return root / norm
 
 
+def _pause(point: str) -> None:
+    """Test hook: with ``CONFSITE_TEST_PAUSE=<point>`` the build stops here for a minute,
+    so a test can kill it at a known moment. Points: locked, writing, staged, swapped."""
+    if os.environ.get("CONFSITE_TEST_PAUSE") == point:
+        os.write(2, f"confsite: paused at {point}\n".encode())
+        time.sleep(60)
+
+
 def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] = ()) -> WriteStats:
     output = Path(os.path.abspath(output))
     with output_lock(output):
-        _recover(output)
-        previous = _check_output(output, protected)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        _pause("locked")
         try:
-            os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
-            manifest, written, unchanged = {}, 0, 0
-            for rel in sorted(set(rendered.files) | set(rendered.copies)):
-                target = _safe_join(staging, rel)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if rel in rendered.files:
-                    data = rendered.files[rel]
-                    digest = _digest(data)
-                else:
-                    source = rendered.copies[rel]
-                    digest = _file_digest(source)
-                manifest[rel] = digest
-                old = output / rel
-                if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
-                    try:
-                        os.link(old, target)
-                        unchanged += 1
-                        continue
-                    except OSError:
-                        pass
-                if rel in rendered.files:
-                    target.write_bytes(data)
-                else:
-                    shutil.copyfile(source, target)
-                written += 1
-            (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
-            removed = len(set(previous) - set(manifest))
-            _swap(staging, output)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            return _write_locked(rendered, output, protected)
+        except OSError as exc:
+            where = exc.filename or output
+            raise WriteError(f"cannot write {where} ({exc.strerror or exc})",
+                             "check the free disk space and that you may write in the output folder; "
+                             "the previous site was kept") from None
+
+
+def _write_locked(rendered: Rendered, output: Path, protected: tuple[Path, ...]) -> WriteStats:
+    _recover(output)
+    previous = _check_output(output, protected)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
+        manifest, written, unchanged = {}, 0, 0
+        for rel in sorted(set(rendered.files) | set(rendered.copies)):
+            target = _safe_join(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if rel in rendered.files:
+                data = rendered.files[rel]
+                digest = _digest(data)
+            else:
+                source = rendered.copies[rel]
+                digest = _file_digest(source)
+            manifest[rel] = digest
+            if len(manifest) == 2:
+                _pause("writing")     # the first file is in the staging folder
+            old = output / rel
+            if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
+                try:
+                    os.link(old, target)
+                    unchanged += 1
+                    continue
+                except OSError:
+                    pass
+            if rel in rendered.files:
+                target.write_bytes(data)
+            else:
+                shutil.copyfile(source, target)
+            written += 1
+        (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
+        removed = len(set(previous) - set(manifest))
+        _pause("staged")
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return WriteStats(written, unchanged, removed)
 
 
@@ -181,10 +209,12 @@ def _swap(staging: Path, output: Path) -> None:
     if not output.exists():
         os.rename(staging, output)
         return
-    if _exchange(staging, output):
+    if os.environ.get("CONFSITE_TEST_NO_EXCHANGE") != "1" and _exchange(staging, output):
+        _pause("swapped")
         shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
         return
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
+    _pause("renamed")
     os.rename(staging, output)
     shutil.rmtree(old, ignore_errors=True)

@@ -127,6 +127,9 @@ def parse(text: str, line_offset: int = 0) -> Located:
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return 'put text that contains ": " in double quotes, e.g. title: "Hội nghị: tổng kết"'
+    if "escape" in problem:
+        return ('a \\u or \\x code in double quotes names no real character; type the character itself, '
+                "or use single quotes to keep the backslash")
     if "found character '\\t'" in problem or "tab" in problem:
         return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
