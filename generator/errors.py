@@ -7,6 +7,7 @@ the command line shows them all at once.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
@@ -33,10 +34,24 @@ class Problem:
             text += f"; {self.hint}"
         if self.severity is Severity.WARNING:
             text = "warning: " + text
-        return text
+        return printable(text)
 
     def __str__(self) -> str:
         return self.format()
+
+
+# Control characters and direction overrides quoted from content would drive the editor's
+# terminal (colours, window titles, text shown backwards); messages show them as codes.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _code(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def printable(text: str) -> str:
+    """*text* with control characters and direction overrides shown as ``\\x1b``, ``\\u202e``."""
+    return _UNPRINTABLE.sub(lambda m: _code(m.group()), text)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import yamldoc
+from . import svg, yamldoc
 from .config import SiteConfig
 from .encoding import NotUtf8, decode
 from .errors import Problem, Report
@@ -81,6 +81,8 @@ def load(config: SiteConfig) -> LoadedContent:
                              f"{config.limits.max_image_bytes / 1e6:.1f} MB",
                              "make it smaller (a photo for the web needs about 2000 pixels across)")
                 continue
+            if suffix == ".svg" and not _safe_svg(path, display, report):
+                continue
             media[rel] = MediaFile(rel, path, size, "")
     clusters = _load_clusters(config, report)
     documents.sort(key=lambda d: d.rel)
@@ -117,6 +119,19 @@ def _walk(root: Path, config: SiteConfig, report: Report):
             if not full.is_file():
                 continue
             yield full
+
+
+def _safe_svg(path: Path, display: str, report: Report) -> bool:
+    try:
+        found = svg.problem(path.read_bytes())
+    except OSError as exc:
+        found = None, f"cannot be read ({exc.strerror})"
+    if found:
+        line, message = found
+        report.error(display, line, "file", message, "remove it in the drawing program (or a text editor), or "
+                     "export the drawing as PNG; an image needs no script")
+        return False
+    return True
 
 
 def _inside(path: Path, real_root: Path) -> bool:
