@@ -109,11 +109,17 @@ def _safe_join(root: Path, rel: str) -> Path:
 
 
 def _pause(point: str) -> None:
-    """Test hook: with ``CONFSITE_TEST_PAUSE=<point>`` the build stops here for a minute,
-    so a test can kill it at a known moment. Points: locked, writing, staged, swapped."""
-    if os.environ.get("CONFSITE_TEST_PAUSE") == point:
-        os.write(2, f"confsite: paused at {point}\n".encode())
-        time.sleep(60)
+    """Test hook: with ``CONFSITE_TEST_PAUSE=<point>`` the build waits here (at most a minute,
+    or until the file named by ``CONFSITE_TEST_RESUME`` exists), so a test can kill it or run
+    a second build at a known moment. Points: locked, writing, staged, swapped, renamed."""
+    if os.environ.get("CONFSITE_TEST_PAUSE") != point:
+        return
+    os.write(2, f"confsite: paused at {point}\n".encode())
+    resume = os.environ.get("CONFSITE_TEST_RESUME")
+    for _ in range(600):
+        if resume and os.path.exists(resume):
+            return
+        time.sleep(0.1)
 
 
 def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] = ()) -> WriteStats:
