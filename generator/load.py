@@ -149,8 +149,8 @@ def _read_text(path: Path, display: str, report: Report, limit: int | None = Non
         report.error(display, None, "file", f"cannot be read ({exc.strerror})", "check the file's permissions")
         return None
     if limit is not None and len(data) > limit:
-        report.error(display, None, "file", f"the file is {len(data) // 1024} KB, over the limit of "
-                     f"{limit // 1024} KB", "split it into several articles or raise limits.max_markdown_kb in site.yaml")
+        report.error(display, None, "file", f"the file is {-(-len(data) // 1000)} KB, over the limit of "
+                     f"{limit // 1000} KB", "split it into several articles or raise limits.max_markdown_kb in site.yaml")
         return None
     try:
         return decode(data), data
