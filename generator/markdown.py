@@ -3,6 +3,7 @@ media references resolved against the content folder, and nh3 sanitising.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
@@ -97,7 +98,30 @@ class Resolver:
         return None, None, f"{ref!r} does not exist in the content folder"
 
 
+# Markdown and HTML parsers slow down faster than linearly on some shapes (thousands of
+# nested tags, of unclosed brackets or emphasis marks). No report needs this many; past
+# these counts a body is refused instead of keeping the build busy for minutes.
+_TAG = re.compile(r"<[A-Za-z/!?]")
+_BODY_BUDGET = (
+    (lambda t: len(_TAG.findall(t)), 10_000, "HTML tags", "write the text in Markdown, or paste it as plain text"),
+    (lambda t: t.count("["), 20_000, "[ brackets", "split the article into several"),
+    (lambda t: t.count("*") + t.count("_"), 40_000, "* and _ marks", "split the article into several"),
+)
+
+
+def _over_budget(text: str) -> str:
+    for count, limit, what, hint in _BODY_BUDGET:
+        n = count(text)
+        if n > limit:
+            return f"the text holds {n} {what}, more than the {limit} a page can have; {hint}"
+    return ""
+
+
 def render(text: str, resolver: Resolver, first_line: int) -> tuple[Body, list[BodyProblem]]:
+    over = _over_budget(text)
+    if over:
+        message, hint = over.split("; ", 1)
+        return Body(""), [BodyProblem(first_line, "body", message, hint)]
     md = parser()
     env: dict = {}
     tokens = md.parse(text, env)

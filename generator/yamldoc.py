@@ -104,12 +104,18 @@ class _Builder:
 def parse(text: str, line_offset: int = 0) -> Located:
     """Parse one YAML document; lines are 1-based and shifted by *line_offset*."""
     try:
+        _check_depth(text, line_offset)
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlProblem(line, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise YamlProblem(line, f"the text holds the invisible control character U+{code:04X}, which YAML does not allow",
+                          "delete it (it comes with text copied from PDF or Word files)") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"YAML syntax error: {exc}", "check the indentation and quotes") from None
     except RecursionError:
@@ -122,6 +128,21 @@ def parse(text: str, line_offset: int = 0) -> Located:
     except RecursionError:
         raise YamlProblem(None, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure") from None
     return Located(value, builder.lines, tuple(builder.duplicates))
+
+
+def _check_depth(text: str, line_offset: int) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses in C once per
+    level and overflows the stack (a crash, not an exception) long before Python would
+    notice. Parsing into events is iterative, so this walk is safe at any depth."""
+    depth = 0
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(event.start_mark.line + 1 + line_offset, f"nested more than {MAX_DEPTH} levels deep",
+                                  "flatten the structure")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _syntax_hint(problem: str) -> str:
