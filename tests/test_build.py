@@ -127,3 +127,32 @@ def test_console_script_and_module_build_the_bundled_site(command, tmp_path):
     assert "warning" not in result.stderr
     assert result.stdout.startswith("built 5 articles")
     assert (out / "index.html").is_file()
+
+
+def test_a_generated_corpus_site_has_working_links_and_paginated_listings(tmp_path, project_root):
+    maker = project_root.parent / "shared/bench/make_corpus.py"
+    subprocess.run([sys.executable, str(maker), str(tmp_path), "--articles", "400", "--words", "60"], check=True)
+    out = tmp_path / "site"
+    code, _, err = build(tmp_path / "content", out, "--base-url", "https://snv.example.gov.vn/luu-tru/")
+    assert code == 0, err
+    missing = [(p.relative_to(out).as_posix(), link) for p, link, t in internal_targets(out) if not t.is_file()]
+    assert missing == []
+    pages = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("nam/*/trang/*/index.html"))
+    assert pages, "year archives of 400 articles should run over several pages"
+    second = (out / pages[0] / "index.html").read_text("utf-8")
+    assert 'rel="prev"' in second and "Trang 2/" in second
+
+
+def test_a_busy_cluster_year_gets_its_own_paginated_page(tmp_path, monkeypatch):
+    from sitekit import article, content
+
+    monkeypatch.chdir(tmp_path)
+    files = {f"r/{i:02d}.md": article(f"Hội nghị số {i}", f"2021-03-{i + 1:02d}", cluster="Cụm A") for i in range(25)}
+    src = content(tmp_path / "content", files, site_yaml="title: T\nbase_url: https://x.example/\nper_page: 10\n")
+    assert build(src, tmp_path / "site")[0] == 0
+    cluster = (tmp_path / "site/cum-thi-dua/cum-a/index.html").read_text("utf-8")
+    assert cluster.count('class="article-item"') == 8
+    assert 'href="/cum-thi-dua/cum-a/2021/">Xem tất cả 25 bài của năm 2021</a>' in cluster
+    pages = [tmp_path / "site/cum-thi-dua/cum-a/2021" / p / "index.html" for p in ("", "trang/2", "trang/3")]
+    assert [p.read_text("utf-8").count('class="article-item"') for p in pages] == [10, 10, 5]
+    assert 'href="/cum-thi-dua/cum-a/2021/trang/2/"' in pages[0].read_text("utf-8")
