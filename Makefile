@@ -4,6 +4,7 @@
 #   make serve   preview with live reload (http://127.0.0.1:8000/tin/)
 #   make test    venv + npm tools, then the whole pytest suite
 #   make bench   benchmarks/bench.py
+#   make fuzz    the hostile-input property tests; HYPOTHESIS_PROFILE=long make fuzz for the long run
 #   make clean   remove build outputs and caches; `make distclean` also drops .venv and node_modules
 #
 # Debian packages the tests need are installed by `.ci/run` (see README.md).
@@ -18,7 +19,7 @@ PIP_STAMP   := $(VENV)/.confsite-installed
 NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 
-.PHONY: site serve test bench clean distclean venv npm
+.PHONY: site serve test bench fuzz clean distclean venv npm
 
 # --- Python: a venv, reinstalled only when pyproject.toml changes --------------
 
@@ -54,6 +55,11 @@ test: venv npm
 
 bench: venv
 	$(PY) benchmarks/bench.py
+
+# Property tests of hostile and broken content. CI runs them inside `make test` with the
+# bounded `ci` profile; HYPOTHESIS_PROFILE=long runs 20 000 examples per property.
+fuzz: venv
+	$(PY) -m pytest tests/test_fuzz_input.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf site site.* .site.* .confsite-cache benchmarks/out .pytest_cache .hypothesis build *.egg-info
