@@ -5,13 +5,16 @@ Layout of the destination folder::
     DEST/current                    symlink → releases/<name>  (what the web server serves)
     DEST/releases/<stamp>-<hash>/   complete, verified releases, oldest first by name
     DEST/releases/.*                work in progress (removed by the next publish)
+    DEST/.history                   the releases that were made current, in order
     DEST/.publish.lock              one publish or rollback at a time
 
 A release is built by the ordinary pipeline into a hidden staging folder, checked with
 :func:`generator.verify.verify`, renamed to its final name, and only then made current:
 a new symlink is created under a temporary name and renamed over ``current``
 (``rename(2)`` replaces it atomically). Killed at any moment, ``current`` still points
-at a complete release; the next publish clears what was left behind.
+at a complete release; the next publish clears what was left behind, including a
+release that was installed but never made current. Rollback follows ``.history``, so
+it returns to the release that was live before, not merely the previous name.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from .write import MARKER, WriteError, write_site
 
 CURRENT = "current"
 RELEASES = "releases"
+HISTORY = ".history"
 PAUSE_ENV = "CONFSITE_PUBLISH_PAUSE"   # "<point>:<file>": tests stop a publish at a point
 POINTS = ("built", "written", "verified", "installed", "linked", "switched")
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -104,6 +108,22 @@ def current(dest: Path) -> str | None:
     return Path(os.readlink(link)).name
 
 
+def history(dest: Path) -> list[str]:
+    """Releases in the order they were made current (those still kept)."""
+    try:
+        names = (dest / HISTORY).read_text("utf-8").split()
+    except FileNotFoundError:
+        return []
+    kept = set(releases(dest))
+    return [n for n in names if n in kept]
+
+
+def _write_history(dest: Path, names: list[str]) -> None:
+    tmp = dest / f"{HISTORY}-{os.getpid()}.tmp"
+    tmp.write_text("".join(f"{n}\n" for n in names), "utf-8")
+    os.replace(tmp, dest / HISTORY)
+
+
 def _check_dest(dest: Path) -> None:
     link = dest / CURRENT
     if link.exists() and not link.is_symlink():
@@ -121,8 +141,12 @@ def _clean(dest: Path) -> None:
                     shutil.rmtree(p, ignore_errors=True)
                 else:
                     p.unlink(missing_ok=True)
-    for p in dest.glob(f".{CURRENT}-*.tmp"):
+    for p in [*dest.glob(f".{CURRENT}-*.tmp"), *dest.glob(f"{HISTORY}-*.tmp")]:
         p.unlink(missing_ok=True)
+    known = set(history(dest)) | {current(dest)}
+    for name in releases(dest):
+        if name not in known:             # installed by a publish killed before the switch
+            shutil.rmtree(folder / name, ignore_errors=True)
 
 
 def content_marker(content_dir: Path) -> str:
@@ -205,6 +229,7 @@ def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int
         previous = current(dest)
         switch(dest, name)
         _pause("switched")
+        _write_history(dest, [*history(dest), name])
         removed = prune(dest, keep)
         files = len(result.rendered.files) + len(result.rendered.copies)
         return PublishResult(name, previous, files, removed)
@@ -215,16 +240,19 @@ def rollback(dest: Path) -> tuple[str, str]:
     dest = Path(os.path.abspath(dest))
     with _lock(dest):
         _check_dest(dest)
-        names = releases(dest)
         live = current(dest)
-        if live not in names:
+        if live not in releases(dest):
             raise PublishError(f"{dest / CURRENT} does not point at a release", "publish first")
-        index = names.index(live)
-        if index == 0:
+        past = history(dest)
+        if live in past:
+            past = past[:len(past) - 1 - past[::-1].index(live)]
+        earlier = [n for n in past if n != live]
+        if not earlier:
             raise PublishError(f"{live} is the oldest release kept in {dest / RELEASES}; there is none to roll back to",
                                "publish the content you want instead")
-        target = names[index - 1]
+        target = earlier[-1]
         if not (dest / RELEASES / target / MARKER).is_file():
             raise PublishError(f"release {target} is incomplete", "publish again instead")
+        _write_history(dest, past[:len(past) - past[::-1].index(target)])
         switch(dest, target)
         return live, target
