@@ -301,3 +301,11 @@ def test_verify_finds_a_missing_file(site: Path, content: Path, tmp_path: Path):
     problems = [p.format() for p in verify(copy, config)]
     assert problems and all("du-lieu/diem.csv" in p for p in problems)
     assert any(p.startswith("du-lieu/index.html: link: ") for p in problems)
+
+
+def test_new_pages_are_valid_html(site: Path):
+    import tools
+
+    pages = [site / "du-lieu" / "index.html", site / "cum-thi-dua" / "bac-bo" / "index.html",
+             site / "bai-viet/trung-du-mien-nui-phia-bac-tong-ket-2023/index.html"]
+    assert tools.vnu_validate(pages) == []
