@@ -35,8 +35,9 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
-# A slug becomes a folder name of the output; file systems refuse names over 255 bytes.
-MAX_SLUG = 100
+# A slug becomes a folder name of the output; file systems refuse names over 255 bytes
+# (slugs are ASCII, so characters are bytes; 200 leaves room for a pattern around it).
+MAX_SLUG = 200
 
 
 def slugify(text: str) -> str:

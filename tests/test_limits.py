@@ -71,3 +71,24 @@ def test_limits_must_be_positive_numbers(tmp_path):
     for text in ("max_markdown_kb: -1 is not a positive whole number", "max_image_mb: 'lots' is not a positive whole number",
                  "max_errors: 0 is not a positive whole number", "unknown limit 'max_pages'"):
         assert text in proc.stderr, proc.stderr
+
+
+def test_very_long_titles_and_names_build_and_long_slugs_are_refused(tmp_path):
+    """A long title, host or cluster name gives a shortened address (file systems refuse
+    names over 255 bytes: this used to end in a traceback); an explicit slug that long is
+    an error saying how long a slug may be."""
+    content = make_site(tmp_path, "")
+    long_name = "Hội nghị tổng kết " * 40
+    (content / "reports" / "dai.md").write_text(
+        f"---\ntitle: {long_name}\ndate: 2020-01-01\nhost: Sở Nội vụ {long_name}\ncluster: Cụm {long_name}\n---\n", "utf-8")
+    output = tmp_path / "site"
+    proc = build(content, output)
+    assert proc.returncode == 0, proc.stderr
+    folders = [p.name for p in (output / "bai-viet").iterdir()] + [p.name for p in (output / "don-vi").iterdir()]
+    assert max(len(name) for name in folders) <= 200
+    assert any(name.startswith("hoi-nghi-tong-ket-hoi-nghi") for name in folders)
+
+    (content / "reports" / "dai.md").write_text(f"---\ntitle: Bài\ndate: 2020-01-01\nslug: {'a-' * 150}b\n---\n", "utf-8")
+    proc = build(content, output)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "dai.md:4: slug: is 301 characters long; a slug has at most 200; write slug: a-a-" in proc.stderr
