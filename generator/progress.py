@@ -1,7 +1,9 @@
 """The build's progress, for the command line.
 
 On a terminal: one line rewritten in place (stage, its number, the time so far),
-cleared when the build ends. Elsewhere (CI logs, pipes): one plain line per stage.
+cleared when the build ends. Elsewhere (CI logs, pipes): one plain line per stage
+that starts once the build has run for ``quiet_for`` seconds, so short builds print
+only their problems and summary.
 :class:`Progress` is the ``progress`` callback of :func:`generator.pipeline.build`.
 """
 from __future__ import annotations
@@ -12,11 +14,14 @@ from typing import TextIO
 
 STAGES = ("load", "validate", "model", "render", "write")
 TICK_SECONDS = 0.2
+QUIET_SECONDS = 2.0
 
 
 class Progress:
-    def __init__(self, stream: TextIO, *, live: bool | None = None, stages: tuple[str, ...] = STAGES):
+    def __init__(self, stream: TextIO, *, live: bool | None = None, stages: tuple[str, ...] = STAGES,
+                 quiet_for: float = QUIET_SECONDS):
         self.stream = stream
+        self.quiet_for = quiet_for
         self.stages = stages
         self.live = stream.isatty() if live is None else live
         self.started = time.perf_counter()
@@ -35,7 +40,7 @@ class Progress:
             if self._ticker is None:
                 self._ticker = threading.Thread(target=self._tick, daemon=True, name="confsite-progress")
                 self._ticker.start()
-        else:
+        elif time.perf_counter() - self.started >= self.quiet_for:
             self.stream.write(f"{self._label()}\n")
             self.stream.flush()
 

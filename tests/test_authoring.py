@@ -129,13 +129,22 @@ def test_new_checks_the_cluster_and_the_date(work: Path) -> None:
 # -- progress ---------------------------------------------------------------------------
 
 
-def test_build_progress_is_plain_lines_off_a_terminal(work: Path) -> None:
+def test_a_short_build_off_a_terminal_prints_problems_and_summary_only(work: Path) -> None:
     proc = confsite("build", cwd=work)
     assert proc.returncode == 0, proc.stderr
-    stages = [ln.split(" … ")[0] for ln in proc.stderr.splitlines() if ln.startswith("[")]
-    assert stages == ["[1/5] load", "[2/5] validate", "[3/5] model", "[4/5] render", "[5/5] write"]
-    assert "\r" not in proc.stderr and "\x1b" not in proc.stderr
-    assert "built 5 articles" in proc.stdout and "warning(s) in" in proc.stdout
+    assert proc.stderr == ""
+    assert proc.stdout.startswith("built 5 articles") and "0 warning(s) in" in proc.stdout
+
+
+def test_progress_off_a_terminal_is_plain_lines() -> None:
+    stream = io.StringIO()
+    with Progress(stream, live=False, quiet_for=0) as progress:
+        for stage in ("load", "validate", "model", "render", "write"):
+            progress(stage)
+    lines = stream.getvalue().splitlines()
+    assert [ln.split(" … ")[0] for ln in lines] == ["[1/5] load", "[2/5] validate", "[3/5] model",
+                                                     "[4/5] render", "[5/5] write"]
+    assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
 
 
 def test_progress_on_a_terminal_is_one_line_rewritten_then_cleared() -> None:
