@@ -24,14 +24,16 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from tornado import web
+
 from . import overlay, pipeline
 from .config import SiteConfig, with_overrides
 from .errors import BuildFailed, Problem, Severity
 from .theme import bundled_templates
 
 Log = Callable[[str], None]
-POLL_SECONDS = 0.15          # how often the watcher looks at the files
-SETTLE_SECONDS = 0.1         # a change must hold still this long (editors save in pieces)
+POLL_SECONDS = 0.1          # how often the watcher looks at the files
+SETTLE_SECONDS = 0.05        # a change must hold still this long (editors save in pieces)
 
 
 @dataclass
@@ -168,7 +170,7 @@ class Watcher(threading.Thread):
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_port: int = 35729,
           open_browser: bool = False, log: Log = print) -> int:
     """Run the preview until interrupted; returns the exit status."""
-    from tornado import ioloop, web
+    from tornado import ioloop
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
     livereload_port = free_port(host, livereload_port)
@@ -241,13 +243,7 @@ def _relative(path: str, content: Path) -> str:
         return Path(path).name
 
 
-def _handler_base():
-    from tornado import web
-
-    return web.RequestHandler
-
-
-class SiteHandler(_handler_base()):  # type: ignore[misc]
+class SiteHandler(web.RequestHandler):
     """Serves the last good site under the base path, with the error overlay when failing."""
 
     def initialize(self, preview: Preview) -> None:

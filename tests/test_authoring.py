@@ -60,7 +60,8 @@ def test_check_gives_advice(work: Path) -> None:
     text = news.read_text("utf-8")
     start = text.index("summary: >-")
     end = text.index("attendees:")
-    news.write_text(text[:start] + text[end:] + "\n![](../../media/2020/bac-bo-2020-diem.svg)\n", "utf-8")
+    scores = "scores:\n  - {unit: Sở Nội vụ tỉnh Quang Ninh, rank: 1}\n"
+    news.write_text(text[:start] + scores + text[end:] + "\n![](../../media/2020/bac-bo-2020-diem.svg)\n", "utf-8")
     report = content / "reports/2024/trung-du-mien-nui-phia-bac-tong-ket-2023.md"
     _edit(report, "cluster: Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc",
           "cluster: Cụm thi đua Sở Nội vụ các tỉnh Trung du miền núi phía Bắc")
@@ -75,6 +76,8 @@ def test_check_gives_advice(work: Path) -> None:
     assert advice(shown, "summary: missing")
     assert advice(shown, "body: an image without a description")
     assert advice(shown, "cluster: the title reads like a conference of an emulation cluster")
+    assert advice(shown, 'scores: "Sở Nội vụ tỉnh Quang Ninh" is not a member of any cluster',
+                  'did you mean "Sở Nội vụ tỉnh Quảng Ninh"')
     assert advice("trung-du-mien-nui-phia-bac-tong-ket-2023.md", "cluster:",
                   '"Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc"')
     assert "check passed" in proc.stdout

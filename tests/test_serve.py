@@ -63,7 +63,6 @@ class Reloads:
             self.ready += 1
 
     def wait(self, page, count: int) -> None:
-        page.wait_for_function("() => true")
         for _ in range(200):
             if self.ready >= count:
                 return
