@@ -185,7 +185,8 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
         preview.rebuild()
         loop = ioloop.IOLoop.current()
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
-        signal.signal(signal.SIGTERM, lambda *_: loop.add_callback(loop.stop))
+        # add_callback from the loop's own thread does not wake a sleeping loop; a signal must
+        signal.signal(signal.SIGTERM, lambda *_: loop.asyncio_loop.call_soon_threadsafe(loop.stop))
 
         class _Watcher:          # LiveReloadHandler asks its watcher nothing once started
             filepath = None
