@@ -125,6 +125,15 @@ def test_edit_reload_break_and_recover(server, browser):
         expect(page.locator("main")).to_contain_text("Đã sửa xong 4521", timeout=5000)
         expect(overlay).to_have_count(0)
         assert server["proc"].poll() is None
+        reloads.wait(page, 5)
+
+        # 5. The editor's own template (content/templates/) is watched too.
+        own = server["content"] / "templates" / "article.html"
+        own.parent.mkdir()
+        theme = (tools.ROOT / "templates" / "article.html").read_text("utf-8")
+        assert "{% block main %}" in theme
+        own.write_text(theme.replace("{% block main %}", "{% block main %}<p>Mẫu riêng 8842</p>", 1), "utf-8")
+        expect(page.locator("main")).to_contain_text("Mẫu riêng 8842", timeout=5000)
         assert blocked == [], blocked
     finally:
         context.close()
