@@ -110,6 +110,15 @@ def test_images_take_their_alt_text_from_captions(built: Path) -> None:
     assert "<figcaption>Quang cảnh hội nghị tổng kết tại Hải Phòng</figcaption>" in article
 
 
+def test_wide_markdown_tables_scroll_in_a_named_focusable_box(built: Path) -> None:
+    article = html(built, PAGES["article"])
+    assert ('<h2 id="ket-qua-cham-diem-chi-tiet">Kết quả chấm điểm chi tiết</h2>\n'
+            '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="ket-qua-cham-diem-chi-tiet">\n'
+            '<table>') in article
+    page = html(built, PAGES["page"])  # the page's table follows a heading too
+    assert page.count('<div class="table-scroll" tabindex="0"') == 1
+
+
 # --------------------------------------------------------------------------
 # Overriding one block
 
