@@ -28,8 +28,9 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "abbr": {"title"},
-    "div": {"tabindex", "role", "aria-labelledby"},
+    "div": {"aria-labelledby"},
 }
+_VALUES = {"div": {"role": {"region"}, "tabindex": {"0"}}}  # the scrolling box of a table, nothing else
 _ALIGN = {"text-align:left": "al-left", "text-align:center": "al-center", "text-align:right": "al-right"}
 _CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"table-scroll"}}
 
@@ -37,7 +38,7 @@ _CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"tab
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                       allowed_classes=_CLASSES, clean_content_tags={"script", "style"},
+                       allowed_classes=_CLASSES, tag_attribute_values=_VALUES, clean_content_tags={"script", "style"},
                        link_rel="noopener noreferrer")
 
 
