@@ -213,3 +213,13 @@ def test_visible_focus_and_skip_link(page: Any, base_url: str) -> None:
     assert focused == ["skip-link", "solid", 3.0, True]
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_printed_article_keeps_the_report_and_drops_the_navigation(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGES["article"])
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => Object.fromEntries(
+        ['.site-header', '.search-box', '.breadcrumbs', '.site-footer', 'h1', '.facts', '.scores', 'figure']
+        .map(s => [s, getComputedStyle(document.querySelector(s)).display !== 'none']))""")
+    assert shown == {".site-header": False, ".search-box": False, ".breadcrumbs": False, ".site-footer": False,
+                     "h1": True, ".facts": True, ".scores": True, "figure": True}
