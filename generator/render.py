@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import i18n
+from . import i18n, outputs
 from .config import SiteConfig
 from .routes import Route, routes
 from .site import Site
@@ -88,6 +88,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     env = environment(config, theme_assets)
     env.globals["site"] = site
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
+    files.update(outputs.install(env, site))
     for route in routes(site):
         if only is not None and not only(route):
             continue
