@@ -37,6 +37,7 @@ PAGES = {
     "years": "nam/",
     "year": "nam/2023/",
     "search": "tim-kiem/",
+    "data": "du-lieu/",
     "404": "404.html",
 }
 WIDTHS = {"phone": 375, "desktop": 1280}             # screenshots
