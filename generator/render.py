@@ -64,7 +64,12 @@ _COMPILED = _CompiledTemplates()
 
 def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        # "base.html" is the editor's when content/templates has one; "theme/base.html" is
+        # always the bundled one, so an override can extend it and replace one block.
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(bundled_templates()))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        ]),
         bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
