@@ -75,6 +75,11 @@ def svg(url: str, label: str, *, standalone: bool = False) -> str:
             f'<path fill="#000" d="{path_data(url)}"/></svg>' + ("\n" if standalone else ""))
 
 
+def svg_file(url: str) -> bytes:
+    """The downloadable SVG file; its text alternative is the URL itself."""
+    return svg(url, url, standalone=True).encode("utf-8")
+
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
+from urllib.parse import quote
 
 from .config import SiteConfig
 from .errors import Problem, Report, did_you_mean
@@ -156,6 +157,15 @@ class Site:
 
     def cluster_of(self, article: Article) -> Cluster | None:
         return self._cluster_of.get(article.source)
+
+    def qr_target(self, article: Article) -> str:
+        """The absolute URL the article's QR code encodes: its canonical address, or its
+        short ``/p/<id>/`` address when site.yaml says ``qr: {encode: short}`` and it has an id."""
+        if self.config.qr_encodes == "short" and article.id:
+            path = self.config.urls.path("short", id=article.id)
+        else:
+            path = article.url
+        return self.config.absolute(quote(path, safe="/#?=&%"))
 
     def unit(self, name: str) -> Unit | None:
         """The unit page for a name, in whatever Unicode form or spacing it was written."""
