@@ -34,7 +34,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         config = pipeline.configure(Path(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts)
         limit = config.limits.max_errors
-        result = pipeline.build(config)
+        result = pipeline.build(config, allow_removed=args.allow_removed)
     except BuildFailed as exc:
         count = _problems(exc.problems, limit)
         print(f"build failed: {count} error(s); {args.output}/ was not changed", file=sys.stderr)
@@ -56,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", default="site", help="output folder (default: site)")
     b.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--allow-removed", action="store_true",
+                   help="accept that addresses published before are gone (see content/.published-urls)")
     b.set_defaults(func=cmd_build)
     return ap
 
