@@ -40,7 +40,8 @@ def size(url: str) -> int:
 
 
 def path_data(url: str) -> str:
-    """One SVG path covering the dark modules: a rectangle per horizontal run."""
+    """One SVG path of the dark modules: a 1-module-wide stroke along each horizontal run
+    (``M x y.5 h run``), about half the size of a filled rectangle per run."""
     parts = []
     for y, row in enumerate(matrix(url)):
         x, n = 0, len(row)
@@ -52,7 +53,7 @@ def path_data(url: str) -> str:
             while x < n and row[x]:
                 x += 1
             run = x - start
-            parts.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{run}v1h-{run}z")
+            parts.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}.5h{run}")
     return "".join(parts)
 
 
@@ -72,7 +73,7 @@ def svg(url: str, label: str, *, standalone: bool = False) -> str:
     return (f'{head}<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
             f'width="{n * 4}" height="{n * 4}" role="img" aria-label="{text}" class="qr-code" '
             f'shape-rendering="crispEdges"><title>{text}</title>{background}'
-            f'<path fill="#000" d="{path_data(url)}"/></svg>' + ("\n" if standalone else ""))
+            f'<path stroke="#000" d="{path_data(url)}"/></svg>' + ("\n" if standalone else ""))
 
 
 def svg_file(url: str) -> bytes:
