@@ -162,6 +162,9 @@ def test_printed_article_carries_qr_and_url_on_first_page(site, browser, tmp_pat
         try:
             page = context.new_page()
             page.goto(served + f"bai-viet/{slug}/")
+            # On screen the code stands beside its address and the download links.
+            code, link = page.locator(".qr-box svg").bounding_box(), page.locator(".qr-url").bounding_box()
+            assert code["width"] >= 96 and code["x"] + code["width"] <= link["x"]
             page.emulate_media(media="print")
             hidden = page.evaluate("""() => ['.site-header', '.site-footer', '.search-box', '.qr-files']
                 .map(s => getComputedStyle(document.querySelector(s)).display)""")
