@@ -13,7 +13,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, qr
+from . import i18n, outputs, qr
 from .config import SiteConfig
 from .routes import Route, routes
 from .site import Site
@@ -43,7 +43,12 @@ def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
 
 def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        # "base.html" is the editor's when content/templates has one; "theme/base.html" is
+        # always the bundled one, so an override can extend it and replace one block.
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(bundled_templates()))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        ]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -85,6 +90,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     env = environment(config, theme_assets)
     env.globals["site"] = site
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
+    files.update(outputs.install(env, site))
     for route in routes(site):
         if only is not None and not only(route):
             continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Sequence
 
-from . import qr
+from . import portal, qr
 from .site import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
@@ -79,9 +79,6 @@ def routes(site: Site) -> list[Route]:
         Route(urls.path("years"), "years.html"),
         Route(urls.path("search"), "search.html"),
         Route("404.html", "404.html"),
-        Route("feed.xml", "feed.xml", {"articles": site.articles[:cfg.per_page]}),
-        Route("sitemap.xml", "sitemap.xml"),
-        Route("robots.txt", "robots.txt"),
     ]
     for i, a in enumerate(site.articles):
         cluster = site.cluster_of(a)
@@ -109,7 +106,7 @@ def routes(site: Site) -> list[Route]:
                              _sources(y.articles)))
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset()))
-    return out
+    return out + portal.routes(site, out)
 
 
 QR_FILES = ("qr.svg", "qr.png")     # stable names, inside the article's folder
