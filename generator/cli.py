@@ -58,7 +58,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
             print(f"rolled back {dest}/current from {old} to {new}")
             return 0
         started = time.perf_counter()
-        result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep)
+        result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep,
+                         allow_removed=args.allow_removed)
     except BuildFailed as exc:
         count = _problems(exc.problems)
         print(f"publish failed: {count} error(s); {dest}/current was not changed", file=sys.stderr)
@@ -90,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     p.add_argument("--keep", type=int, default=5, help="releases to keep (default: 5)")
     p.add_argument("--rollback", action="store_true", help="switch current back to the previous release")
+    p.add_argument("--allow-removed", action="store_true",
+                   help="accept that addresses published before are gone (see content/.published-urls)")
     p.set_defaults(func=cmd_publish)
     return ap
 

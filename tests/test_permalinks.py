@@ -178,3 +178,16 @@ def test_bundled_content_manifest_is_up_to_date(tmp_path, capsys, project_root):
     shutil.copytree(project_root / "content", content)
     assert run(capsys, content, tmp_path / "site")[0] == 0
     assert (content / ".published-urls").read_text("utf-8") == committed
+
+
+def test_publish_records_and_guards_the_addresses(tmp_path, capsys):
+    content = make_content(tmp_path)
+    dest = tmp_path / "www"
+    code = main(["publish", str(dest), "--content", str(content)])
+    assert code == 0, capsys.readouterr().err
+    assert "/p/dl-2023/" in manifest(content)
+    (content / "2022" / "quang-ninh.md").unlink()
+    assert main(["publish", str(dest), "--content", str(content)]) == 1
+    assert "url: /bai-viet/quang-ninh-so-ket-6-thang-nam-2022/ was published before" in capsys.readouterr().err
+    assert main(["publish", str(dest), "--content", str(content), "--allow-removed"]) == 0
+    assert "/bai-viet/quang-ninh-so-ket-6-thang-nam-2022/" not in manifest(content)
