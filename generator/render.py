@@ -11,8 +11,9 @@ from typing import Callable
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
-from . import i18n, outputs
+from . import i18n, outputs, qr
 from .config import SiteConfig
 from .routes import Route, routes
 from .site import Site
@@ -40,9 +41,37 @@ def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
     return (*config.template_dirs, bundled_templates())
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds of one process (``confsite serve``).
+
+    Jinja checks each entry against the template's source, so an edited template is
+    compiled again; compiling, not rendering, is most of a small site's render time.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        # "base.html" is the editor's when content/templates has one; "theme/base.html" is
+        # always the bundled one, so an override can extend it and replace one block.
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(bundled_templates()))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        ]),
+        bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -66,6 +95,7 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         absolute=lambda path: config.absolute(quote(path.lstrip("/"), safe="/#?=&%")),
         asset=asset,
         config=config,
+        qr_svg=lambda target, label: Markup(qr.svg(target, str(label))),
     )
     env.filters.update(
         long_date=lambda d: i18n.long_date(d, config.language),
@@ -87,7 +117,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     for route in routes(site):
         if only is not None and not only(route):
             continue
-        files[route.output] = render_route(env, route)
+        files[route.output] = route.produce() if route.produce is not None else render_route(env, route)
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies)
