@@ -47,8 +47,8 @@ class _Scanner(HTMLParser):
                 self._find(f"<script> that is not one of the theme's own scripts: {a}")
         if tag in FORBIDDEN_TAGS:
             self._find(f"<{tag}> element")
-        if tag == "svg":
-            self._find("inline <svg> (content must not produce it)")
+        if tag in ("set", "animate") and a.get("attributename", "").lower().endswith("href"):
+            self._find(f"<{tag}> rewriting a link")
         if tag == "form" and scheme_of(a.get("action", "")) is not None:
             self._find(f"<form> posting to {a.get('action')!r}")
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":

@@ -77,6 +77,8 @@ def bundled_site(tmp_path_factory) -> Path:
     "<style>body{}</style>",
     '<div style="color:red">x</div>',
     "<svg onload=alert(1)></svg>",
+    '<svg><a><animate attributeName="href" values="javascript:alert(1)"/></a></svg>',
+    "<svg><script>alert(1)</script></svg>",
     '<math><a xlink:href="javascript:alert(1)">x</a></math>',
     '<object data="x"></object>',
     '<embed src="x">',
