@@ -15,6 +15,7 @@ import jinja2
 from . import i18n
 from .config import SiteConfig
 from .routes import Route, routes
+from .search import index_url, search_files
 from .site import Site
 from .theme import Asset, assets, bundled_templates
 
@@ -79,11 +80,14 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     theme_assets = assets(template_dirs(config))
     env = environment(config, theme_assets)
     env.globals["site"] = site
+    env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
     for route in routes(site):
         if only is not None and not only(route):
             continue
         files[route.output] = render_route(env, route)
+    if only is None:
+        files.update(search_files(site))
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies)

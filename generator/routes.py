@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .search import search_kinds
 from .site import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
@@ -70,7 +71,7 @@ def routes(site: Site) -> list[Route]:
         Route("", "home.html", {"articles": site.articles[:cfg.per_page]}),
         Route(urls.path("clusters"), "clusters.html"),
         Route(urls.path("years"), "years.html"),
-        Route(urls.path("search"), "search.html"),
+        Route(urls.path("search"), "search.html", {"kinds": search_kinds(site)}),
         Route("404.html", "404.html"),
         Route("feed.xml", "feed.xml", {"articles": site.articles[:cfg.per_page]}),
         Route("sitemap.xml", "sitemap.xml"),
