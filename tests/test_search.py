@@ -93,8 +93,8 @@ def base(built: Path):
 
 def _results(page) -> list[str]:
     """Slugs of the shown results, in order, once the search has finished."""
-    page.wait_for_function("() => { const s = document.querySelector('#search-status').textContent;"
-                           " return s && !s.endsWith('…'); }")
+    page.wait_for_function("() => !document.querySelector('#search').hasAttribute('aria-busy')"
+                           " && document.querySelector('#search-status').textContent !== ''")
     return [urlsplit(a.get_attribute("href")).path.rstrip("/").rsplit("/", 1)[-1]
             for a in page.query_selector_all("#search-results .article-link")]
 

@@ -243,6 +243,7 @@
       status.textContent = state.q ? message("empty") : "";
       return Promise.resolve();
     }
+    root.setAttribute("aria-busy", "true");
     status.textContent = message("loading");
     return fetchJson("manifest.json", { cache: "no-cache" }).then(function (manifest) {
       return rank(manifest, state, terms).then(function (ids) {
@@ -252,11 +253,15 @@
           status.textContent = message(filtered ? "none-filtered" : "none", { q: state.q });
           return;
         }
-        status.textContent = message("count", { count: ids.length.toLocaleString(document.documentElement.lang) });
-        return showMore(manifest, mine);
+        return showMore(manifest, mine).then(function () {
+          if (mine !== run) return;
+          status.textContent = message("count", { count: ids.length.toLocaleString(document.documentElement.lang) });
+        });
       });
     }).catch(function () {
       if (mine === run) status.textContent = message("failed");
+    }).then(function () {
+      if (mine === run) root.removeAttribute("aria-busy");
     });
   }
 
