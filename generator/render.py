@@ -89,8 +89,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
         if only is not None and not only(route):
             continue
         files[route.output] = render_route(env, route)
-    if only is None:
-        files.update(search_files(site))
+    files.update(search_files(site))       # depends on every article: never left stale
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies)

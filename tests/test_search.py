@@ -229,3 +229,9 @@ def test_index_is_deterministic_and_folds_like_readers_type(built: Path, tmp_pat
 @pytest.mark.parametrize("ids", [[], [0], [0, 1, 2, 3], [5, 31, 32, 33, 1023, 1024, 99_999], list(range(0, 5000, 7))])
 def test_id_lists_round_trip(ids: list[int]) -> None:
     assert decode_ids(encode_ids(ids)) == ids
+
+
+def test_results_page_has_no_accessibility_violations(page, base: str) -> None:
+    assert _search(page, base, "?q=dak+lak&cum=tay-nguyen") == ["dak-lak-title", "dak-lak-host"]
+    violations = tools.run_axe(page, {"runOnly": ["wcag2a", "wcag2aa"]})
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
