@@ -48,6 +48,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import PublishError, publish, rollback
+
+    dest = Path(args.dest)
+    try:
+        if args.rollback:
+            old, new = rollback(dest)
+            print(f"rolled back {dest}/current from {old} to {new}")
+            return 0
+        started = time.perf_counter()
+        result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep)
+    except BuildFailed as exc:
+        count = _problems(exc.problems)
+        print(f"publish failed: {count} error(s); {dest}/current was not changed", file=sys.stderr)
+        return 1
+    except PublishError as exc:
+        _problems(exc.problems)
+        print(f"publish failed: {exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return 1
+    removed = f", removed {len(result.removed)} old release(s)" if result.removed else ""
+    print(f"published {result.files} files as {dest}/releases/{result.release}; {dest}/current points at it"
+          f"{removed} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="confsite", description="Build the conference-report site from Markdown.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -57,6 +82,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.set_defaults(func=cmd_build)
+    p = sub.add_parser("publish", help="build for production and switch DEST/current to the new release")
+    p.add_argument("dest", help="the folder the web server serves current/ from")
+    p.add_argument("--content", default="content", help="content folder (default: content)")
+    p.add_argument("--base-url", help="the site's public address; overrides site.yaml")
+    p.add_argument("--keep", type=int, default=5, help="releases to keep (default: 5)")
+    p.add_argument("--rollback", action="store_true", help="switch current back to the previous release")
+    p.set_defaults(func=cmd_publish)
     return ap
 
 

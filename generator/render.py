@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import i18n
+from . import i18n, outputs
 from .config import SiteConfig
 from .routes import Route, routes
 from .search import index_url, search_files
@@ -85,6 +85,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     env.globals["site"] = site
     env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
+    files.update(outputs.install(env, site))
     for route in routes(site):
         if only is not None and not only(route):
             continue

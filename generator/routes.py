@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from . import portal
 from .search import search_kinds
 from .site import Cluster, Site, TimelineYear
 
@@ -73,9 +74,6 @@ def routes(site: Site) -> list[Route]:
         Route(urls.path("years"), "years.html"),
         Route(urls.path("search"), "search.html", {"kinds": search_kinds(site)}),
         Route("404.html", "404.html"),
-        Route("feed.xml", "feed.xml", {"articles": site.articles[:cfg.per_page]}),
-        Route("sitemap.xml", "sitemap.xml"),
-        Route("robots.txt", "robots.txt"),
     ]
     for i, a in enumerate(site.articles):
         cluster = site.cluster_of(a)
@@ -102,7 +100,7 @@ def routes(site: Site) -> list[Route]:
                              _sources(y.articles)))
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset()))
-    return out
+    return out + portal.routes(site, out)
 
 
 def _regroup(year, items) -> list[tuple[Any, list]]:
