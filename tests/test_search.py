@@ -64,6 +64,11 @@ ARTICLES = {
         """, "Ban bien tap go khong dau: lich hoi nghi giao ban va tiep cong dan duoc dang tai day."),
 }
 
+# Twelve short notes, enough for a second page of results.
+for n in range(1, 13):
+    ARTICLES[f"van-thu-{n}"] = (f"title: Văn thư lưu trữ, bản tin số {n}\ndate: 2019-03-{n:02d}\n",
+                                "Tin ngắn về công tác văn thư của Sở.")
+
 
 def _write_site(root: Path) -> Path:
     content = root / "content"
@@ -157,6 +162,15 @@ def test_choosing_a_filter_updates_the_address(page, base: str) -> None:
     page.wait_for_url("**nam=2024**")
     assert _results(page) == ["dak-lak-body"]
     assert page.input_value("#search-q") == "dak lak"
+
+
+def test_more_results_load_on_request(page, base: str) -> None:
+    assert _search(page, base, "?q=luu+tru") == [f"van-thu-{n}" for n in range(12, 2, -1)]
+    assert page.inner_text("#search-status") == "Tìm thấy 12 bài viết"
+    page.click("#search-more")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 12")
+    assert _results(page) == [f"van-thu-{n}" for n in range(12, 0, -1)]
+    assert not page.is_visible("#search-more")
 
 
 def test_no_results_says_what_to_do(page, base: str) -> None:
