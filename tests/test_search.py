@@ -249,3 +249,14 @@ def test_results_page_has_no_accessibility_violations(page, base: str) -> None:
     assert _search(page, base, "?q=dak+lak&cum=tay-nguyen") == ["dak-lak-title", "dak-lak-host"]
     violations = tools.run_axe(page, {"runOnly": ["wcag2a", "wcag2aa"]})
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+
+
+def test_results_fit_a_phone_screen(browser, base: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        assert _search(page, base, "?q=dong+thap") == ["dong-thap"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page.is_visible(".search-filters")
+    finally:
+        context.close()
