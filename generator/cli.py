@@ -36,7 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         config = pipeline.configure(Path(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts)
         limit = config.limits.max_errors
         with Progress(sys.stderr) as progress:
-            result = pipeline.build(config, progress=progress)
+            result = pipeline.build(config, progress=progress, allow_removed=args.allow_removed)
     except BuildFailed as exc:
         count = _problems(exc.problems, limit)
         print(f"build failed: {count} error(s); {args.output}/ was not changed", file=sys.stderr)
@@ -112,7 +112,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
             print(f"rolled back {dest}/current from {old} to {new}")
             return 0
         started = time.perf_counter()
-        result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep)
+        result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep,
+                         allow_removed=args.allow_removed)
     except BuildFailed as exc:
         count = _problems(exc.problems)
         print(f"publish failed: {count} error(s); {dest}/current was not changed", file=sys.stderr)
@@ -135,6 +136,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", default="site", help="output folder (default: site)")
     b.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--allow-removed", action="store_true",
+                   help="accept that addresses published before are gone (see content/.published-urls)")
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("serve", help="preview the site with drafts, rebuilt and reloaded after every change")
     s.add_argument("--content", default="content", help="content folder (default: content)")
@@ -159,6 +162,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     p.add_argument("--keep", type=int, default=5, help="releases to keep (default: 5)")
     p.add_argument("--rollback", action="store_true", help="switch current back to the previous release")
+    p.add_argument("--allow-removed", action="store_true",
+                   help="accept that addresses published before are gone (see content/.published-urls)")
     p.set_defaults(func=cmd_publish)
     return ap
 

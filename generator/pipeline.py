@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import permalinks
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, Severity
 from .load import load
@@ -61,9 +62,15 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
     return site
 
 
-def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None) -> BuildResult:
+def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None,
+          allow_removed: bool = False) -> BuildResult:
+    """Build the site; a written production build also records its addresses in the
+    manifest of published URLs, after checking that none published before is lost."""
     timings: dict[str, float] = {}
     site = model(config, timings, progress)
+    lost = permalinks.check(site, allow_removed=allow_removed)
+    if lost:
+        raise BuildFailed(lost)
     with _timed(timings, "render", progress):
         try:
             rendered = render_site(site)
@@ -77,6 +84,8 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
                 written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
             except WriteError as exc:
                 raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
+        if not config.drafts:
+            permalinks.record(site)
     return BuildResult(site, rendered, written, timings)
 
 

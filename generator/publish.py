@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import pipeline
+from . import permalinks, pipeline
 from .config import with_overrides
 from .errors import Problem
 from .verify import verify
@@ -196,7 +196,7 @@ def prune(dest: Path, keep: int) -> tuple[str, ...]:
 
 
 def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int = 5,
-            now: dt.datetime | None = None) -> PublishResult:
+            now: dt.datetime | None = None, allow_removed: bool = False) -> PublishResult:
     """Build *content* for production and make it ``DEST/current``."""
     if keep < 1:
         raise PublishError(f"--keep {keep} would remove the live release", "keep at least 1 (2 or more to roll back)")
@@ -208,7 +208,7 @@ def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int
         staging = dest / RELEASES / f".staging-{os.getpid()}"
         config = pipeline.configure(content, staging, base_url=base_url)
         config = with_overrides(config, release=content_marker(content))
-        result = pipeline.build(config, write=False)
+        result = pipeline.build(config, write=False, allow_removed=allow_removed)
         _pause("built")
         try:
             write_site(result.rendered, staging, protected=(content,))
@@ -228,6 +228,7 @@ def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int
         _pause("installed")
         previous = current(dest)
         switch(dest, name)
+        permalinks.record(result.site)      # the addresses now live join content/.published-urls
         _pause("switched")
         _write_history(dest, [*history(dest), name])
         removed = prune(dest, keep)

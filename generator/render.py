@@ -11,8 +11,9 @@ from typing import Callable
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
-from . import i18n, outputs
+from . import i18n, outputs, qr
 from .config import SiteConfig
 from .routes import Route, routes
 from .search import index_url, search_files
@@ -95,6 +96,7 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         absolute=lambda path: config.absolute(quote(path.lstrip("/"), safe="/#?=&%")),
         asset=asset,
         config=config,
+        qr_svg=lambda target, label: Markup(qr.svg(target, str(label))),
     )
     env.filters.update(
         long_date=lambda d: i18n.long_date(d, config.language),
@@ -117,7 +119,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     for route in routes(site):
         if only is not None and not only(route):
             continue
-        files[route.output] = render_route(env, route)
+        files[route.output] = route.produce() if route.produce is not None else render_route(env, route)
     files.update(search_files(site))       # depends on every article: never left stale
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}

@@ -7,9 +7,10 @@ touches without watching templates at work.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from functools import partial
+from typing import Any, Callable, Sequence
 
-from . import portal
+from . import portal, qr
 from .search import search_kinds
 from .site import Cluster, Site, TimelineYear
 
@@ -39,10 +40,15 @@ class Pager:
 
 @dataclass(frozen=True)
 class Route:
+    """One output file. A page is rendered from ``template`` with ``context``; a file
+    that is not a page (an article's QR code) is made by ``produce`` instead: a pure
+    function returning its bytes, so it can be cached and run in any process."""
+
     url: str                       # site-relative: "bai-viet/x/" (→ index.html) or "feed.xml"
-    template: str
+    template: str                  # "" when ``produce`` makes the file
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     deps: frozenset[str] = frozenset({"*"})
+    produce: Callable[[], bytes] | None = field(default=None, compare=False)
 
     @property
     def output(self) -> str:
@@ -79,6 +85,7 @@ def routes(site: Site) -> list[Route]:
         cluster = site.cluster_of(a)
         out.append(Route(a.url, "article.html", {"article": a, "cluster": cluster},
                          frozenset({a.source, *(_sources(cluster.articles) if cluster else ())})))
+        out.extend(qr_routes(site, a))
     for p in site.pages:
         out.append(Route(p.url, "page.html", {"page": p}, frozenset({p.source})))
     for c in site.clusters:
@@ -101,6 +108,19 @@ def routes(site: Site) -> list[Route]:
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset()))
     return out + portal.routes(site, out)
+
+
+QR_FILES = ("qr.svg", "qr.png")     # stable names, inside the article's folder
+
+
+def qr_routes(site: Site, article) -> list[Route]:
+    """The article's QR code as downloadable files: ``<article url>qr.svg`` and ``qr.png``."""
+    target = site.qr_target(article)
+    deps = frozenset({article.source})
+    return [Route(article.url + "qr.svg", "", {"article": article, "target": target}, deps,
+                  partial(qr.svg_file, target)),
+            Route(article.url + "qr.png", "", {"article": article, "target": target}, deps,
+                  partial(qr.png, target))]
 
 
 def _regroup(year, items) -> list[tuple[Any, list]]:

@@ -104,7 +104,8 @@ class Preview:
         started = time.perf_counter()
         try:
             config = self.config()
-            result = pipeline.build(config)
+            # A renamed article is the editor's work in progress here; `build` and `check` guard old URLs.
+            result = pipeline.build(config, allow_removed=True)
         except BuildFailed as exc:
             self._failed(exc.problems)
             return False
