@@ -16,6 +16,7 @@ from markupsafe import Markup
 from . import i18n, outputs, qr
 from .config import SiteConfig
 from .routes import Route, routes
+from .search import index_url, search_files
 from .site import Site
 from .theme import Asset, assets, bundled_templates
 
@@ -112,12 +113,14 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     theme_assets = assets(template_dirs(config))
     env = environment(config, theme_assets)
     env.globals["site"] = site
+    env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
     files.update(outputs.install(env, site))
     for route in routes(site):
         if only is not None and not only(route):
             continue
         files[route.output] = route.produce() if route.produce is not None else render_route(env, route)
+    files.update(search_files(site))       # depends on every article: never left stale
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies)
