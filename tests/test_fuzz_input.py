@@ -146,9 +146,10 @@ def check_outcome(content: Path, result, problems, peak: int) -> None:
         assert article.url + "index.html" in files, f"no page for {article.source}"
     for required in ("index.html", "404.html", "feed.xml", "sitemap.xml"):
         assert required in files
+    theme_scripts = {result.site.config.base_path + p for p in files if p.startswith("static/") and p.endswith(".js")}
     for path, data in files.items():
         if path.endswith(".html"):
-            findings = scan_html(data.decode("utf-8"), path)
+            findings = scan_html(data.decode("utf-8"), path, theme_scripts)
             assert findings == [], findings
 
 
