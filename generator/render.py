@@ -5,6 +5,8 @@ Templates receive the model (``site``, and a route's own context), never loaders
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,6 +15,7 @@ from urllib.parse import quote
 import jinja2
 
 from . import i18n
+from .cache import _UNCACHED, active_cache, take_uncached_times
 from .config import SiteConfig
 from .routes import Route, routes
 from .site import Site
@@ -31,6 +34,12 @@ class RenderError(Exception):
 class Rendered:
     files: dict[str, bytes]                          # output path → bytes
     copies: dict[str, Path] = field(default_factory=dict)  # output path → file to copy (media)
+    kept: dict[str, str] = field(default_factory=dict)     # output path → digest: same as the previous site's file
+
+    @property
+    def outputs(self) -> list[str]:
+        """Every file of the site, rendered, copied or kept."""
+        return sorted({*self.files, *self.copies, *self.kept})
 
 
 def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
@@ -73,20 +82,83 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
     return env
 
 
-def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> Rendered:
-    """Render every route of *site* (or those *only* accepts) and list the files to copy."""
+Reuse = Callable[[jinja2.Environment, dict[str, Asset], list[Route]], dict[str, str]]
+PARALLEL_FROM = 64        # fewer pages than this render faster in one process
+
+
+def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
+                jobs: int | None = 1) -> Rendered:
+    """Render every route of *site* (or those *only* accepts) and list the files to copy.
+
+    *reuse* names the routes whose previous output still stands (output path → digest);
+    they are not rendered. *jobs* > 1 renders in that many forked processes (None: one
+    per core); the output is the same, in the same order, whatever the number.
+    """
     config = site.config
     theme_assets = assets(template_dirs(config))
     env = environment(config, theme_assets)
     env.globals["site"] = site
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
-    for route in routes(site):
-        if only is not None and not only(route):
-            continue
-        files[route.output] = render_route(env, route)
+    todo = [r for r in routes(site) if only is None or only(r)]
+    kept = reuse(env, theme_assets, todo) if reuse is not None else {}
+    todo = [r for r in todo if r.output not in kept]
+    for route, data in zip(todo, _render_all(env, todo, jobs)):
+        files[route.output] = data
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
-    return Rendered(files, copies)
+    return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
+
+
+_WORK: tuple[jinja2.Environment, list[Route]] | None = None
+
+
+def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None) -> list[bytes]:
+    jobs = jobs if jobs is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if jobs <= 1 or len(todo) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_route(env, r) for r in todo]
+    global _WORK
+    for name in sorted({r.template for r in todo}):   # compile once, before the fork
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+    _WORK = (env, todo)
+    size = max(1, -(-len(todo) // (jobs * 4)))
+    chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+    out: list[bytes] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for pages, error, memos in pool.imap(_render_chunk, chunks):
+                cache = active_cache()
+                if cache is not None:
+                    cache.merge(memos)
+                for name, seconds in memos.get("uncached", {}).items():
+                    _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
+                if error is not None:
+                    raise RenderError(*error)
+                out.extend(pages)
+    finally:
+        _WORK = None
+    return out
+
+
+def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, str, str] | None, dict]:
+    """In a worker: render some routes of the shared list (the model came with the fork)."""
+    assert _WORK is not None
+    env, todo = _WORK
+    cache = active_cache()
+    if cache is not None:
+        cache.start_recording()
+    take_uncached_times()
+    pages: list[bytes] = []
+    error = None
+    try:
+        for i in indices:
+            pages.append(render_route(env, todo[i]))
+    except RenderError as exc:
+        error = (exc.template, exc.url, exc.message)
+    memos = cache.recorded() if cache is not None else {}
+    return pages, error, {**memos, "uncached": take_uncached_times()}
 
 
 def render_route(env: jinja2.Environment, route: Route) -> bytes:

@@ -1,0 +1,196 @@
+"""What a rebuild may skip: the no-op check and the signature of every page.
+
+Two questions, both answered from the persistent cache (``cache.py``):
+
+* Did any input change since the last build? ``snapshot`` takes the size, mtime and
+  inode of every file of the content folder and the theme; when they match the last
+  build's (and the output folder is the one that build wrote) there is nothing to do.
+  A file whose mtime was too close to the last snapshot is never trusted ("racy", as
+  git calls it): the build then runs and compares contents.
+* Which pages must be rendered again? A page's *signature* is a digest of everything it
+  is made from: its template (with what it extends, includes and imports), the site-wide
+  facts every page may show (``global_digest``), and the route's ``deps`` resolved to
+  digests (see ``routes.py``). A page whose signature is the one recorded for the file in
+  the previous output is kept as it is.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from jinja2 import meta
+
+from .cache import BuildCache, code_version, digest
+from .config import SiteConfig
+from .routes import Route
+from .site import Site
+from .theme import Asset, bundled_templates
+
+RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
+MARKER = ".confsite.json"
+
+
+# -- the no-op check --------------------------------------------------------------------
+
+def _stat_lines(root: Path, label: str) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def snapshot(config: SiteConfig, options: str) -> tuple[str, bool]:
+    """``(digest of every input's size and mtime, whether the digest can be trusted)``."""
+    taken = time.time_ns()
+    lines = [code_version(), options, repr(config)]
+    newest = 0
+    for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
+        for line in _stat_lines(root, label):
+            lines.append(line)
+            newest = max(newest, int(line.rsplit(":", 2)[1]))
+    return digest("\n".join(lines)), newest < taken - RACY_NS
+
+
+def output_stamp(output: Path) -> str | None:
+    """Identity of the output folder's manifest: changes whenever anything rewrites the site."""
+    try:
+        st = os.stat(output / MARKER)
+        top = os.stat(output)
+    except OSError:
+        return None
+    return f"{top.st_ino}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def unchanged(cache: BuildCache, snap: tuple[str, bool], output: Path) -> dict | None:
+    """The last build's summary when nothing changed since it, else None."""
+    state = cache.table("state")
+    last = state.get("last")
+    if not isinstance(last, dict) or not snap[1] or last.get("snapshot") != snap[0]:
+        return None
+    stamp = output_stamp(output)
+    if stamp is None or last.get("output") != stamp:
+        return None
+    return last
+
+
+def remember(cache: BuildCache, snap: tuple[str, bool], output: Path, summary: dict) -> None:
+    cache.replace("state", {"last": {**summary, "snapshot": snap[0] if snap[1] else None,
+                                     "output": output_stamp(output)}})
+
+
+# -- signatures of pages ----------------------------------------------------------------
+
+def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
+    """Digest of each template with every template it extends, includes or imports."""
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str] | None] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, name)
+        sources[name] = source
+        try:
+            found = list(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            found = [None]
+        refs[name] = None if None in found else {str(f) for f in found}
+        for f in refs[name] or ():
+            try:
+                visit(f)
+            except jinja2.TemplateNotFound:
+                sources[f] = ""
+                refs[f] = set()
+
+    out: dict[str, str] = {}
+    everything: str | None = None
+    for name in sorted(set(names)):
+        try:
+            visit(name)
+        except jinja2.TemplateNotFound:
+            out[name] = "missing"
+            continue
+        closure, todo, dynamic = set(), [name], False
+        while todo:
+            n = todo.pop()
+            if n in closure:
+                continue
+            closure.add(n)
+            if refs.get(n) is None:
+                dynamic = True
+            todo.extend(refs.get(n) or ())
+        if dynamic:     # a template chosen at run time: depend on the whole theme
+            if everything is None:
+                everything = _all_templates(env)
+            out[name] = everything
+        else:
+            out[name] = digest(*(f"{n}\0{sources.get(n, '')}" for n in sorted(closure)))
+    return out
+
+
+def _all_templates(env: jinja2.Environment) -> str:
+    assert env.loader is not None
+    parts = []
+    for name in sorted(env.loader.list_templates()):
+        parts.append(name + "\0" + env.loader.get_source(env, name)[0])
+    return digest(*parts)
+
+
+def _card(doc) -> str:
+    """Digest of what a listing may show of an article or page: every field but the body
+    (and the file's digest, which changes with the body)."""
+    return digest(repr(tuple(getattr(doc, f.name) for f in fields(doc) if f.name not in ("body", "digest"))))
+
+
+def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
+    """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
+    parts = [code_version(), repr(site.config)]
+    parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
+    parts += [repr(u.ref) for u in site.units]
+    parts += [f"{y.year}:{y.url}" for y in site.years]
+    parts += [repr((p.title, p.url, p.order)) for p in site.pages]
+    parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
+    return digest(*parts)
+
+
+class Signer:
+    """Resolves route ``deps`` to digests and signs each route."""
+
+    def __init__(self, site: Site, templates: dict[str, str], site_digest: str):
+        self.templates = templates
+        self.site_digest = site_digest
+        self.cards: dict[str, str] = {}
+        self.full: dict[str, str] = {}
+        for doc in (*site.articles, *site.pages):
+            card = _card(doc)
+            self.cards[doc.source] = card
+            self.full[doc.source] = digest(card, repr(doc.body))
+        self._all: dict[str, str] = {}
+
+    def _token(self, token: str) -> str:
+        if token == "*":
+            if "*" not in self._all:
+                self._all["*"] = digest(*(f"{k}\0{v}" for k, v in sorted(self.full.items())))
+            return self._all["*"]
+        if token == "cards":
+            if "cards" not in self._all:
+                self._all["cards"] = digest(*(f"{k}\0{v}" for k, v in sorted(self.cards.items())))
+            return self._all["cards"]
+        if token.startswith("card:"):
+            return self.cards.get(token[5:], "missing")
+        return self.full.get(token, token)
+
+    def sign(self, route: Route) -> str:
+        deps = sorted(route.deps)
+        return digest(self.site_digest, route.url, route.template, self.templates.get(route.template, ""),
+                      *(f"{t}\0{self._token(t)}" for t in deps))
