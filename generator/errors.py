@@ -80,6 +80,8 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 
     from .slugs import fold
 
     pool = {fold(c): c for c in choices}
+    if fold(word) in pool:  # the same name but for accents or case: that is the one
+        return [pool[fold(word)]]
     hits = difflib.get_close_matches(fold(word), list(pool), n=n, cutoff=cutoff)
     return [pool[h] for h in hits]
 

@@ -98,7 +98,7 @@ class Fields:
             text = value.strip()
             if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) or re.fullmatch(r"\d+,\d+", text):
                 fixed = text.replace(".", "") if "," not in text else text.replace(",", ".")
-                self.error(key, f"{text!r} is written the Vietnamese way", f"write {key}: {fixed} (the site shows "
+                self.error(key, f"{_show(text)} is written the Vietnamese way", f"write {key}: {fixed} (the site shows "
                            "numbers the Vietnamese way by itself)")
                 return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):

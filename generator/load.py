@@ -157,7 +157,8 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     closing = _BOUNDARY.search(text, first.end())
     if not closing:
         return None, 0, text, 1
-    fm = text[first.end():closing.start()]
+    fm_start = first.end() + 1 if text.startswith("\n", first.end()) else first.end()
+    fm = text[fm_start:closing.start()]
     body_start = closing.end()
     if text.startswith("\n", body_start):
         body_start += 1

@@ -149,7 +149,7 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
             try:
                 rendered = render_site(site, reuse=reuse, jobs=jobs)
             except RenderError as exc:
-                raise BuildFailed([Problem(f"templates/{exc.template}", None, "template", exc.message,
+                raise BuildFailed([Problem(exc.template, exc.line, "template", f"while making /{exc.url}: {exc.message}",
                                            "fix the template; the site was not changed")]) from exc
         spent = {**take_uncached_times()}
         for name, seconds in store.spent.items():

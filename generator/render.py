@@ -23,9 +23,12 @@ from .theme import Asset, assets, bundled_templates
 
 
 class RenderError(Exception):
-    def __init__(self, template: str, url: str, message: str):
-        super().__init__(f"{template} (for /{url}): {message}")
+    """A template failed; names the template file and line when Jinja tells them."""
+
+    def __init__(self, template: str, line: int | None, url: str, message: str):
+        super().__init__(f"{template}:{line}: while making /{url}: {message}")
         self.template = template
+        self.line = line
         self.url = url
         self.message = message
 
@@ -142,7 +145,7 @@ def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None) ->
     return out
 
 
-def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, str, str] | None, dict]:
+def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, int | None, str, str] | None, dict]:
     """In a worker: render some routes of the shared list (the model came with the fork)."""
     assert _WORK is not None
     env, todo = _WORK
@@ -156,7 +159,7 @@ def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, str, str] | N
         for i in indices:
             pages.append(render_route(env, todo[i]))
     except RenderError as exc:
-        error = (exc.template, exc.url, exc.message)
+        error = (exc.template, exc.line, exc.url, exc.message)
     memos = cache.recorded() if cache is not None else {}
     return pages, error, {**memos, "uncached": take_uncached_times()}
 
@@ -166,10 +169,31 @@ def render_route(env: jinja2.Environment, route: Route) -> bytes:
         template = env.get_template(route.template)
         text = template.render(route=route, **route.context)
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(exc.filename or route.template, route.url, f"line {exc.lineno}: {exc.message}") from exc
+        raise RenderError(_shown(exc.filename) or route.template, exc.lineno, route.url, exc.message or str(exc)) from exc
     except jinja2.TemplateError as exc:
-        raise RenderError(route.template, route.url, str(exc)) from exc
+        where, line = _template_frame(exc)
+        raise RenderError(where or route.template, line, route.url, str(exc)) from exc
     return text.encode("utf-8")
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line of a rendering error (Jinja rewrites tracebacks)."""
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return _shown(frame.filename), frame.lineno
+    return None, None
+
+
+def _shown(filename: str | None) -> str | None:
+    if not filename:
+        return None
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def context_keys(route: Route) -> list[str]:

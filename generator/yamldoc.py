@@ -76,6 +76,8 @@ class _Builder:
             try:
                 return self.scalars.construct_object(node)
             except (ConstructorError, ValueError, OverflowError) as exc:
+                if node.tag == "tag:yaml.org,2002:timestamp":
+                    return node.value  # "2020-02-30": let validation say it is not a real date
                 raise YamlProblem(self.line_of(node), f"cannot read the value {node.value!r}",
                                   "quote it to keep it as text") from exc
         if isinstance(node, SequenceNode):

@@ -1,0 +1,122 @@
+"""Unit tests of the stages, one behaviour each."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import markdown, yamldoc
+from generator.load import split_front_matter
+from generator.render import Rendered
+from generator.write import WriteError, write_site
+from sitekit import FIXTURES, article, build, content, copy_fixture, errors
+
+
+def test_yaml_lines_are_kept_inside_nested_lists():
+    doc = yamldoc.parse("title: x\nawards:\n  - award: a\n    recipient: b\n  - award: c\n", line_offset=1)
+    assert doc.line("title") == 2
+    assert doc.line("awards", 1, "award") == 6
+    assert doc.line("awards", 0, "recipient") == 5
+    assert doc.line("awards", 9) == 3  # nearest known parent
+
+
+def test_yaml_alias_bomb_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
+    with pytest.raises(yamldoc.YamlProblem) as exc:
+        yamldoc.parse(bomb)
+    assert "repeated aliases" in exc.value.message
+
+
+def test_duplicate_keys_are_remembered():
+    doc = yamldoc.parse("title: a\ntitle: b\n")
+    assert doc.duplicates == ((("title",), 2),)
+
+
+def test_front_matter_split_keeps_body_lines():
+    fm, fm_line, body, body_line = split_front_matter("---\ntitle: x\ndate: 2020-01-01\n---\nbody\nline\n")
+    assert fm == "title: x\ndate: 2020-01-01\n" and fm_line == 2
+    assert body == "body\nline\n" and body_line == 5
+
+
+def test_markdown_headings_get_folded_unique_anchors_and_lines_for_problems():
+    resolver = markdown.Resolver("reports/a.md", "/tin/", {"media/x.png": None}, {})
+    body, problems = markdown.render("# Đắk Lắk\n\n## Đắk Lắk\n\n![a](/media/x.png)\n\n![b](y.png)\n", resolver, 10)
+    assert '<h1 id="dak-lak">' in body.html and '<h2 id="dak-lak-1">' in body.html
+    assert '<img src="/tin/media/x.png" alt="a">' in body.html
+    assert body.media == ("media/x.png",)
+    assert [(p.line, p.field) for p in problems] == [(16, "image")]
+
+
+def test_markdown_tables_keep_alignment_without_inline_styles():
+    resolver = markdown.Resolver("a.md", "/", {}, {})
+    body, _ = markdown.render("| a | b |\n|:-:|--:|\n| 1 | 2 |\n", resolver, 1)
+    assert 'class="al-center"' in body.html and 'class="al-right"' in body.html and "style=" not in body.html
+
+
+def test_write_swaps_the_whole_folder_and_removes_stale_files(tmp_path):
+    out = tmp_path / "site"
+    write_site(Rendered({"a.html": b"1", "old.html": b"x"}), out)
+    stats = write_site(Rendered({"a.html": b"1", "b/index.html": b"2"}), out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        ".confsite.json", "a.html", "b/index.html"]
+    assert (stats.written, stats.unchanged, stats.removed) == (1, 1, 1)
+    assert oct(out.stat().st_mode & 0o777) == "0o755"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.new")]
+
+
+def test_write_refuses_paths_that_leave_the_output(tmp_path):
+    with pytest.raises(WriteError):
+        write_site(Rendered({"../evil.html": b"x"}), tmp_path / "site")
+    assert not (tmp_path / "evil.html").exists()
+
+
+def test_an_undefined_template_variable_fails_the_build_loudly(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = copy_fixture("basic", tmp_path / "content")
+    (src / "templates").mkdir()
+    (src / "templates/page.html").write_text("{% extends 'base.html' %}{% block main %}{{ page.subtitle }}{% endblock %}")
+    assert build(FIXTURES / "basic/content", tmp_path / "site")[0] == 0
+    before = (tmp_path / "site/gioi-thieu/index.html").read_bytes()
+    code, _, err = build(src, tmp_path / "site")
+    assert code == 1
+    assert errors(err) == ["content/templates/page.html:1: template: while making /gioi-thieu/: 'generator.model.Page "
+                           "object' has no attribute 'subtitle'; fix the template; the site was not changed"]
+    assert "Traceback" not in err
+    assert (tmp_path / "site/gioi-thieu/index.html").read_bytes() == before
+
+
+def test_an_editors_template_overrides_the_bundled_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = content(tmp_path / "content", {
+        "pages/a.md": "---\ntitle: Trang A\n---\nx\n",
+        "templates/page.html": "{% extends 'base.html' %}{% block main %}<p>Riêng: {{ page.title }}</p>{% endblock %}",
+    })
+    assert build(src, tmp_path / "site")[0] == 0
+    assert "<p>Riêng: Trang A</p>" in (tmp_path / "site/a/index.html").read_text("utf-8")
+    assert not (tmp_path / "site/templates").exists()
+
+
+def test_media_links_in_bodies_are_copied_and_others_not(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = content(tmp_path / "content", {
+        "reports/2020/a.md": article("A", body="[tệp](tai%20lieu.pdf)"),
+        "reports/2020/tai lieu.pdf": b"%PDF-1.4\n",
+        "reports/2020/unused.png": b"\x89PNG\r\n\x1a\n",
+    })
+    assert build(src, tmp_path / "site")[0] == 0
+    assert (tmp_path / "site/reports/2020/tai lieu.pdf").is_file()
+    assert not (tmp_path / "site/reports/2020/unused.png").exists()
+    page = (tmp_path / "site/bai-viet/a/index.html").read_text("utf-8")
+    assert 'href="/tin/reports/2020/tai%20lieu.pdf"' in page
+
+
+def test_symlinks_out_of_the_content_folder_are_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "secret.md").write_text(article("Bí mật"))
+    src = content(tmp_path / "content", {"reports/a.md": article("A")})
+    os.symlink(tmp_path / "secret.md", src / "reports/link.md")
+    code, _, err = build(src, tmp_path / "site")
+    assert code == 1
+    assert errors(err) == ["content/reports/link.md: file: this file is a link to a place outside the content "
+                           "folder; copy the file into the content folder instead of linking it"]
