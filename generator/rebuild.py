@@ -24,7 +24,7 @@ from typing import Iterable
 import jinja2
 from jinja2 import meta
 
-from .cache import BuildCache, code_version, digest
+from .cache import BuildCache, code_version, digest, memoized
 from .config import SiteConfig
 from .routes import Route
 from .site import Site
@@ -100,10 +100,7 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
         assert env.loader is not None
         source, _, _ = env.loader.get_source(env, name)
         sources[name] = source
-        try:
-            found = list(meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateSyntaxError:
-            found = [None]
+        found = memoized("template-refs", digest(source), lambda: _references(env, source))
         refs[name] = None if None in found else {str(f) for f in found}
         for f in refs[name] or ():
             try:
@@ -136,6 +133,14 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
         else:
             out[name] = digest(*(f"{n}\0{sources.get(n, '')}" for n in sorted(closure)))
     return out
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str | None]:
+    """Templates a template's source names (None: one chosen at run time)."""
+    try:
+        return list(meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return [None]
 
 
 def _all_templates(env: jinja2.Environment) -> str:

@@ -58,6 +58,7 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.install_gettext_translations(i18n.translations(config.language), newstyle=True)  # type: ignore[attr-defined]
     base = config.base_path
@@ -87,6 +88,19 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
 
 Reuse = Callable[[jinja2.Environment, dict[str, Asset], list[Route]], dict[str, str]]
 PARALLEL_FROM = 64        # fewer pages than this render faster in one process
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the build cache (checked against each template's source)."""
+    cache = active_cache()
+    if cache is None or cache.folder is None:
+        return None
+    folder = cache.folder / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,

@@ -97,7 +97,7 @@ def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem
 def _body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
           report: Report, cache: BuildCache | None = None) -> Body:
     resolver = markdown.Resolver(raw.rel, config.base_path, loaded.media, documents)
-    key = digest(raw.body, raw.rel, config.base_path, str(raw.body_line))
+    key = digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))   # the body is part of the file
     hit = cache.table("bodies").get(key) if cache is not None and cache.enabled else None
     # A cached body stands only if every link it resolved still resolves the same way.
     if hit is not None and all(resolver.lookup(target) == found for target, found in hit[2]):

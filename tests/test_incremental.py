@@ -68,7 +68,7 @@ def _edit(root: Path, rng: random.Random, step: int) -> str:
             override.unlink()
         else:
             override.parent.mkdir(exist_ok=True)
-            override.write_text(ARTICLE_TEMPLATE.format(n=step), "utf-8")
+            override.write_text(ARTICLE_TEMPLATE.replace("{n}", str(step)), "utf-8")
     elif kind == "page":
         _set_field(root / "pages/gioi-thieu.md", "title", f"Giới thiệu {step}")
     elif kind == "link":
