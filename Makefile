@@ -17,6 +17,7 @@ PY          := $(VENV)/bin/python
 PIP_STAMP   := $(VENV)/.confsite-installed
 NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
+BENCH_ARGS  ?=
 
 .PHONY: site serve test bench clean distclean venv npm
 
@@ -53,7 +54,7 @@ test: venv npm
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site site.* .site.* .confsite-cache benchmarks/out .pytest_cache .hypothesis build *.egg-info

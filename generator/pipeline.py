@@ -13,21 +13,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import jinja2
+from typing import TYPE_CHECKING, Callable
 
 from . import rebuild
 from .cache import BuildCache, activated, take_uncached_times
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, Severity
-from .load import load
-from .render import RenderError, Rendered, render_site
-from .routes import Route
-from .site import Site, build_site
-from .theme import Asset
-from .validate import validate
+from .output import Rendered
 from .write import MARKER, WriteError, WriteStats, write_site
+
+if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
+    import jinja2
+
+    from .routes import Route
+    from .site import Site
+    from .theme import Asset
 
 MEMO_STAGES = ("qr",)      # memoized() tables whose compute time is reported as a stage
 
@@ -85,6 +85,10 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):
 def model(config: SiteConfig, timings: dict[str, float] | None = None, progress: Progress | None = None,
           cache: BuildCache | None = None) -> Site:
     """Load, validate and build the site model; :class:`BuildFailed` when content has errors."""
+    from .load import load
+    from .site import build_site
+    from .validate import validate
+
     timings = timings if timings is not None else {}
     with _timed(timings, "load", progress):
         loaded = load(config, cache)
@@ -125,6 +129,8 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
         if last is not None:
             rendered = Rendered({}, {}, _previous_manifest(output))
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
+    from .render import RenderError, render_site
+
     with activated(store):
         site = model(config, timings, progress, store)
         signatures: dict[str, str] = {}

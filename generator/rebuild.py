@@ -19,16 +19,18 @@ import os
 import time
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterable
-
-import jinja2
-from jinja2 import meta
+from typing import TYPE_CHECKING, Iterable
 
 from .cache import BuildCache, code_version, digest, memoized
 from .config import SiteConfig
-from .routes import Route
-from .site import Site
-from .theme import Asset, bundled_templates
+from .theme import bundled_templates
+
+if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
+    import jinja2
+
+    from .routes import Route
+    from .site import Site
+    from .theme import Asset
 
 RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
 MARKER = ".confsite.json"
@@ -91,6 +93,8 @@ def remember(cache: BuildCache, snap: tuple[str, bool], output: Path, summary: d
 
 def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
     """Digest of each template with every template it extends, includes or imports."""
+    import jinja2
+
     sources: dict[str, str] = {}
     refs: dict[str, set[str] | None] = {}
 
@@ -137,6 +141,9 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
 
 def _references(env: jinja2.Environment, source: str) -> list[str | None]:
     """Templates a template's source names (None: one chosen at run time)."""
+    import jinja2
+    from jinja2 import meta
+
     try:
         return list(meta.find_referenced_templates(env.parse(source)))
     except jinja2.TemplateSyntaxError:

@@ -17,6 +17,7 @@ import jinja2
 from . import i18n
 from .cache import _UNCACHED, active_cache, take_uncached_times
 from .config import SiteConfig
+from .output import Rendered
 from .routes import Route, routes
 from .site import Site
 from .theme import Asset, assets, bundled_templates
@@ -31,18 +32,6 @@ class RenderError(Exception):
         self.line = line
         self.url = url
         self.message = message
-
-
-@dataclass(frozen=True)
-class Rendered:
-    files: dict[str, bytes]                          # output path → bytes
-    copies: dict[str, Path] = field(default_factory=dict)  # output path → file to copy (media)
-    kept: dict[str, str] = field(default_factory=dict)     # output path → digest: same as the previous site's file
-
-    @property
-    def outputs(self) -> list[str]:
-        """Every file of the site, rendered, copied or kept."""
-        return sorted({*self.files, *self.copies, *self.kept})
 
 
 def template_dirs(config: SiteConfig) -> tuple[Path, ...]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .render import Rendered
+from .output import Rendered
 
 MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
 
