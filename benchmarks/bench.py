@@ -30,7 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+# ../shared/bench/make_corpus.py from the project root (or from a folder above, for a worktree).
+DEFAULT_CORPUS = next((p / "shared/bench/make_corpus.py" for p in ROOT.parents
+                       if (p / "shared/bench/make_corpus.py").is_file()), ROOT.parent / "shared/bench/make_corpus.py")
 STAGES = ("check", "load", "validate", "model", "render", "qr", "write", "cache")
 
 # One confsite build in a fresh process; prints its timings as JSON on the last line.

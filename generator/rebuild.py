@@ -184,9 +184,13 @@ class Signer:
         self.cards: dict[str, str] = {}
         self.full: dict[str, str] = {}
         for doc in (*site.articles, *site.pages):
-            card = _card(doc)
+            # An article's fields come from its own file (and the URL pattern, in url):
+            # their digest is remembered by the file's, with the fields that depend on more.
+            key = digest(doc.digest, doc.source, doc.display, doc.url, repr(getattr(doc, "images", ())))
+            card = memoized("cards", key, lambda: _card(doc))
             self.cards[doc.source] = card
-            self.full[doc.source] = digest(card, repr(doc.body))
+            self.full[doc.source] = digest(card, doc.body.html, doc.body.text, repr(doc.body.headings),
+                                           repr(doc.body.media))
         self._all: dict[str, str] = {}
 
     def _token(self, token: str) -> str:

@@ -168,7 +168,6 @@ def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, s
     made: set[Path] = set()
     outputs = rendered.outputs
     for rel in outputs:
-        target = _safe_join(staging, rel)
         if rel in rendered.files:
             data = rendered.files[rel]
             digest = _digest(data)
@@ -182,8 +181,9 @@ def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, s
                 raise WriteError(f"{rel} changed in {output.name}/ during the build",
                                  "build again (or build with --no-cache)")
         manifest[rel] = digest
-        if have.get(rel) == digest and not target.is_symlink():
+        if have.get(rel) == digest:     # the spare's own manifest: it already holds these bytes
             continue
+        target = _safe_join(staging, rel)
         if target.parent not in made:
             if target.parent.is_file() or target.parent.is_symlink():
                 target.parent.unlink()
