@@ -61,6 +61,8 @@ class SiteConfig:
     qr_encodes: str = "canonical"   # or "short": the /p/<id>/ URL where an id is set
     display_root: str = "content"
     cache_dir: Path | None = None
+    livereload_port: int = 0        # `confsite serve` only: pages load livereload.js and may open this websocket
+    release: str = ""              # publish: a marker of the content, shown in every page's <meta>
 
     @property
     def base_path(self) -> str:

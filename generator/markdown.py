@@ -28,15 +28,17 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "abbr": {"title"},
+    "div": {"aria-labelledby"},
 }
+_VALUES = {"div": {"role": {"region"}, "tabindex": {"0"}}}  # the scrolling box of a table, nothing else
 _ALIGN = {"text-align:left": "al-left", "text-align:center": "al-center", "text-align:right": "al-right"}
-_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values())}
+_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"table-scroll"}}
 
 
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
-                       allowed_classes=_CLASSES, clean_content_tags={"script", "style"},
+                       allowed_classes=_CLASSES, tag_attribute_values=_VALUES, clean_content_tags={"script", "style"},
                        link_rel="noopener noreferrer")
 
 
@@ -54,12 +56,26 @@ def _aligned_cell(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+def _table_open(self, tokens, idx, options, env):
+    """Wide tables scroll inside a keyboard-focusable box, named by the heading above them,
+    so a phone never scrolls the whole page sideways."""
+    heading = next((t.attrGet("id") for t in reversed(tokens[:idx]) if t.type == "heading_open"), None)
+    named = f' role="region" aria-labelledby="{heading}"' if heading else ""
+    return f'<div class="table-scroll" tabindex="0"{named}>\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     anchors_plugin(md, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "muc")
     md.add_render_rule("th_open", _aligned_cell)
     md.add_render_rule("td_open", _aligned_cell)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
 
 

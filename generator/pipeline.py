@@ -112,10 +112,13 @@ def _previous_manifest(output: Path) -> dict[str, str]:
         return {}
 
 
-def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None, cache: bool = True,
-          jobs: int | None = None) -> BuildResult:
-    """Build the site. ``cache=False`` neither reads nor writes the build cache; *jobs* is
-    the number of render processes (None: one per core)."""
+def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None,
+          allow_removed: bool = False, cache: bool = True, jobs: int | None = None) -> BuildResult:
+    """Build the site; a written production build also records its addresses in the
+    manifest of published URLs, after checking that none published before is lost.
+
+    ``cache=False`` neither reads nor writes the build cache; *jobs* is the number of
+    render processes (None: one per core)."""
     timings: dict[str, float] = {}
     store = BuildCache.for_config(config, enabled=cache)
     output = Path(config.output_dir)
@@ -129,10 +132,14 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
         if last is not None:
             rendered = Rendered({}, {}, _previous_manifest(output))
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
+    from . import permalinks
     from .render import RenderError, render_site
 
     with activated(store):
         site = model(config, timings, progress, store)
+        lost = permalinks.check(site, allow_removed=allow_removed)
+        if lost:
+            raise BuildFailed(lost)
         signatures: dict[str, str] = {}
         previous_signatures = store.table("routes") if store.enabled and write else {}
         previous_files = _previous_manifest(output) if previous_signatures else {}
@@ -170,6 +177,8 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
                     written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
                 except WriteError as exc:
                     raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
+            if not config.drafts and permalinks.record(site) and snap is not None:
+                snap = rebuild.after_own_write(snap, config)
             if store.enabled:
                 with _timed(timings, "cache", progress):
                     now = _previous_manifest(output)

@@ -50,16 +50,37 @@ def _stat_lines(root: Path, label: str) -> Iterable[str]:
             yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-def snapshot(config: SiteConfig, options: str) -> tuple[str, bool]:
-    """``(digest of every input's size and mtime, whether the digest can be trusted)``."""
+OWN_FILES = {".published-urls"}   # content files a build itself writes (permalinks.record)
+
+
+def snapshot(config: SiteConfig, options: str) -> dict:
+    """The stat of every input: ``files`` (a digest), ``own`` (the files a build writes
+    itself, e.g. the manifest of published addresses) and ``trusted`` (no file was saved
+    so recently that a second save in the same clock tick could go unseen)."""
     taken = time.time_ns()
     lines = [code_version(), options, repr(config)]
+    own = []
     newest = 0
     for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
         for line in _stat_lines(root, label):
+            if label == "content" and line.split(":", 2)[1] in OWN_FILES:
+                own.append(line)
+                continue
             lines.append(line)
             newest = max(newest, int(line.rsplit(":", 2)[1]))
-    return digest("\n".join(lines)), newest < taken - RACY_NS
+    return {"files": digest("\n".join(lines)), "own": own, "trusted": newest < taken - RACY_NS}
+
+
+def after_own_write(snap: dict, config: SiteConfig) -> dict:
+    """The snapshot once the build has written its own files into the content folder."""
+    own = []
+    for name in sorted(OWN_FILES):
+        try:
+            st = os.stat(config.content_dir / name)
+        except OSError:
+            continue
+        own.append(f"content:{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+    return {**snap, "own": own}
 
 
 def output_stamp(output: Path) -> str | None:
@@ -72,11 +93,11 @@ def output_stamp(output: Path) -> str | None:
     return f"{top.st_ino}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def unchanged(cache: BuildCache, snap: tuple[str, bool], output: Path) -> dict | None:
+def unchanged(cache: BuildCache, snap: dict, output: Path) -> dict | None:
     """The last build's summary when nothing changed since it, else None."""
     state = cache.table("state")
     last = state.get("last")
-    if not isinstance(last, dict) or not snap[1] or last.get("snapshot") != snap[0]:
+    if not isinstance(last, dict) or not snap["trusted"] or last.get("snapshot") != (snap["files"], snap["own"]):
         return None
     stamp = output_stamp(output)
     if stamp is None or last.get("output") != stamp:
@@ -84,8 +105,8 @@ def unchanged(cache: BuildCache, snap: tuple[str, bool], output: Path) -> dict |
     return last
 
 
-def remember(cache: BuildCache, snap: tuple[str, bool], output: Path, summary: dict) -> None:
-    cache.replace("state", {"last": {**summary, "snapshot": snap[0] if snap[1] else None,
+def remember(cache: BuildCache, snap: dict, output: Path, summary: dict) -> None:
+    cache.replace("state", {"last": {**summary, "snapshot": (snap["files"], snap["own"]) if snap["trusted"] else None,
                                      "output": output_stamp(output)}})
 
 
@@ -172,6 +193,14 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
     parts += [f"{y.year}:{y.url}" for y in site.years]
     parts += [repr((p.title, p.url, p.order)) for p in site.pages]
     parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
+    # Media files: pages show an image's size and its variants (images.prepare).
+    media = sorted({rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media})
+    for rel in media:
+        try:
+            st = os.stat(site.config.content_dir / rel)
+            parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        except OSError:
+            parts.append(f"{rel}:missing")
     return digest(*parts)
 
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
-from . import i18n
-from .cache import _UNCACHED, active_cache, take_uncached_times
+from . import i18n, outputs, qr
+from .cache import _UNCACHED, active_cache, digest, memoized, take_uncached_times
 from .config import SiteConfig
 from .output import Rendered
 from .routes import Route, routes
@@ -38,16 +40,43 @@ def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
     return (*config.template_dirs, bundled_templates())
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds of one process (``confsite serve``).
+
+    Jinja checks each entry against the template's source, so an edited template is
+    compiled again; compiling, not rendering, is most of a small site's render time.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        # "base.html" is the editor's when content/templates has one; "theme/base.html" is
+        # always the bundled one, so an override can extend it and replace one block.
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(bundled_templates()))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        ]),
+        bytecode_cache=_bytecode_cache(),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(),
     )
     env.install_gettext_translations(i18n.translations(config.language), newstyle=True)  # type: ignore[attr-defined]
     base = config.base_path
@@ -65,6 +94,8 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         absolute=lambda path: config.absolute(quote(path.lstrip("/"), safe="/#?=&%")),
         asset=asset,
         config=config,
+        qr_svg=lambda target, label: Markup(memoized("qr", digest("svg", target, str(label)),
+                                                     lambda: qr.svg(target, str(label)))),
     )
     env.filters.update(
         long_date=lambda d: i18n.long_date(d, config.language),
@@ -79,17 +110,35 @@ Reuse = Callable[[jinja2.Environment, dict[str, Asset], list[Route]], dict[str, 
 PARALLEL_FROM = 64        # fewer pages than this render faster in one process
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the build cache (checked against each template's source)."""
+class _Layered(jinja2.BytecodeCache):
+    """Compiled templates from memory first, then from the build cache on disk."""
+
+    def __init__(self, memory: jinja2.BytecodeCache, disk: jinja2.BytecodeCache):
+        self.memory = memory
+        self.disk = disk
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memory.load_bytecode(bucket)
+        if bucket.code is None:
+            self.disk.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memory.dump_bytecode(bucket)
+        self.disk.dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache:
+    """Compiled templates kept in memory and, with the build cache on, in its folder
+    (Jinja checks every entry against the template's source)."""
     cache = active_cache()
     if cache is None or cache.folder is None:
-        return None
+        return _COMPILED
     folder = cache.folder / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+        return _COMPILED
+    return _Layered(_COMPILED, jinja2.FileSystemBytecodeCache(str(folder)))
 
 
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
@@ -105,6 +154,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     env = environment(config, theme_assets)
     env.globals["site"] = site
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
+    files.update(outputs.install(env, site))
     todo = [r for r in routes(site) if only is None or only(r)]
     kept = reuse(env, theme_assets, todo) if reuse is not None else {}
     todo = [r for r in todo if r.output not in kept]
@@ -168,6 +218,8 @@ def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, int | None, s
 
 
 def render_route(env: jinja2.Environment, route: Route) -> bytes:
+    if route.produce is not None:
+        return _produce(route)
     try:
         template = env.get_template(route.template)
         text = template.render(route=route, **route.context)
@@ -177,6 +229,18 @@ def render_route(env: jinja2.Environment, route: Route) -> bytes:
         where, line = _template_frame(exc)
         raise RenderError(where or route.template, line, route.url, str(exc)) from exc
     return text.encode("utf-8")
+
+
+def _produce(route: Route) -> bytes:
+    """A file made by a function (a QR code): remembered in the build cache by the
+    function and its arguments, which are all it depends on."""
+    fn = route.produce
+    assert fn is not None
+    if isinstance(fn, partial) and not fn.keywords:
+        stage = fn.func.__module__.rsplit(".", 1)[-1]     # e.g. "qr": reported as that stage
+        key = digest(fn.func.__module__, fn.func.__qualname__, repr(fn.args))
+        return memoized(stage, key, fn)
+    return fn()
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -17,8 +17,10 @@ incremental-build tests catch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from functools import partial
+from typing import Any, Callable, Sequence
 
+from . import portal, qr
 from .site import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
@@ -47,10 +49,15 @@ class Pager:
 
 @dataclass(frozen=True)
 class Route:
+    """One output file. A page is rendered from ``template`` with ``context``; a file
+    that is not a page (an article's QR code) is made by ``produce`` instead: a pure
+    function returning its bytes, so it can be cached and run in any process."""
+
     url: str                       # site-relative: "bai-viet/x/" (→ index.html) or "feed.xml"
-    template: str
+    template: str                  # "" when ``produce`` makes the file
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     deps: frozenset[str] = frozenset({"*"})
+    produce: Callable[[], bytes] | None = field(default=None, compare=False)
 
     @property
     def output(self) -> str:
@@ -94,15 +101,12 @@ def routes(site: Site) -> list[Route]:
         Route(urls.path("years"), "years.html", {}, frozenset({"cards"})),
         Route(urls.path("search"), "search.html"),
         Route("404.html", "404.html", {}, frozenset()),
-        Route("feed.xml", "feed.xml", {"articles": site.articles[:cfg.per_page]},
-              frozenset({"cards", *_sources(site.articles[:cfg.per_page])})),
-        Route("sitemap.xml", "sitemap.xml", {}, frozenset({"cards"})),
-        Route("robots.txt", "robots.txt", {}, frozenset()),
     ]
     for i, a in enumerate(site.articles):
         cluster = site.cluster_of(a)
         # The page names its cluster (an address, site-wide), not the cluster's other reports.
         out.append(Route(a.url, "article.html", {"article": a, "cluster": cluster}, frozenset({a.source})))
+        out.extend(qr_routes(site, a))
     for p in site.pages:
         out.append(Route(p.url, "page.html", {"page": p}, frozenset({p.source})))
     for c in site.clusters:
@@ -124,7 +128,20 @@ def routes(site: Site) -> list[Route]:
                              _cards(y.articles)))
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset({"redirect:" + repr(r)})))
-    return out
+    return out + portal.routes(site, out)
+
+
+QR_FILES = ("qr.svg", "qr.png")     # stable names, inside the article's folder
+
+
+def qr_routes(site: Site, article) -> list[Route]:
+    """The article's QR code as downloadable files: ``<article url>qr.svg`` and ``qr.png``."""
+    target = site.qr_target(article)
+    deps = frozenset({article.source})
+    return [Route(article.url + "qr.svg", "", {"article": article, "target": target}, deps,
+                  partial(qr.svg_file, target)),
+            Route(article.url + "qr.png", "", {"article": article, "target": target}, deps,
+                  partial(qr.png, target))]
 
 
 def _regroup(year, items) -> list[tuple[Any, list]]:

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
+from urllib.parse import quote
 
 from .config import SiteConfig
 from .errors import Problem, Report, did_you_mean
@@ -139,6 +140,8 @@ class Redirect:
     target: str       # the page's URL
     title: str
     source: str       # display path of the file that asked for it
+    line: int | None = None     # of its id or aliases in that file
+    kind: str = "alias"         # "short" for the /p/<id>/ address of an id, "alias" for an old address
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,15 @@ class Site:
 
     def cluster_of(self, article: Article) -> Cluster | None:
         return self._cluster_of.get(article.source)
+
+    def qr_target(self, article: Article) -> str:
+        """The absolute URL the article's QR code encodes: its canonical address, or its
+        short ``/p/<id>/`` address when site.yaml says ``qr: {encode: short}`` and it has an id."""
+        if self.config.qr_encodes == "short" and article.id:
+            path = self.config.urls.path("short", id=article.id)
+        else:
+            path = article.url
+        return self.config.absolute(quote(path, safe="/#?=&%"))
 
     def unit(self, name: str) -> Unit | None:
         """The unit page for a name, in whatever Unicode form or spacing it was written."""
@@ -414,13 +426,15 @@ class _Builder:
                                       "give each article its own id")
                     continue
                 seen_ids[a.id] = a
-                out.append(Redirect(self.config.urls.path("short", id=a.id), a.url, a.title, a.display))
+                out.append(Redirect(self.config.urls.path("short", id=a.id), a.url, a.title, a.display,
+                                    a.line("id"), "short"))
         for doc in sorted([*self.articles, *self.pages], key=lambda d: d.source):
             kind = "page" if isinstance(doc, Page) else "article"
             for alias in doc.aliases:
                 url = alias + "/" if "/" in alias else self.config.urls.path(kind, slug=alias)
                 if url != doc.url:
-                    out.append(Redirect(url, doc.url, doc.title, doc.display))
+                    line = doc.line("aliases") if isinstance(doc, Article) else None
+                    out.append(Redirect(url, doc.url, doc.title, doc.display, line))
         return out
 
     def _collisions(self, clusters: list[Cluster], units: list[Unit], years: list[Year], redirects: list[Redirect]) -> None:
@@ -437,13 +451,14 @@ class _Builder:
         for y in years:
             owners.setdefault(y.url, (f"the archive of {y.year}", None, None))
 
-        def claim(url: str, display: str, line: int | None, what: str) -> None:
+        def claim(url: str, display: str, line: int | None, what: str, field_: str = "slug",
+                  hint: str = "give one of them another slug") -> None:
             if url in owners:
                 label, other, other_line = owners[url]
                 where = f"{other}:{other_line}" if other and other_line else other
                 by = f"{where} ({label})" if other else label
-                self.report.error(display, line, "slug", f'{what} would be published at /{url}, which {by} '
-                                  "already uses", "give one of them another slug")
+                self.report.error(display, line, field_, f'{what} would be published at /{url}, which {by} '
+                                  "already uses", hint)
             else:
                 owners[url] = (what, display, line)
 
@@ -452,7 +467,12 @@ class _Builder:
             claim(d.url, d.display, d.line("slug") or d.line("title") if isinstance(d, Article) else None,
                   f'"{d.title}"')
         for r in redirects:
-            claim(r.url, r.source, None, f"the old address of {r.title}")
+            what = "the short address" if r.kind == "short" else "the old address"
+            if r.kind == "short":
+                claim(r.url, r.source, r.line, f'{what} of "{r.title}"', "id", "choose another id")
+            else:
+                claim(r.url, r.source, r.line, f'{what} of "{r.title}"', "aliases",
+                      "remove this alias, or give the other page another slug")
 
     def build(self) -> Site:
         self._collect_units()

@@ -141,8 +141,8 @@ def test_duplicate_ids_and_alias_collisions(tmp_path):
     errors = [f for f in found if not f.startswith("warning")]
     assert errors == [
         'c/b.md:4: id: "bai-a" is also the id of c/a.md; give each article its own id',
-        'c/b.md: slug: the old address of B would be published at /bai-viet/a/, which c/a.md:2 ("A") already uses; '
-        'give one of them another slug',
+        'c/b.md:5: aliases: the old address of "B" would be published at /bai-viet/a/, which c/a.md:2 ("A") '
+        'already uses; remove this alias, or give the other page another slug',
     ]
 
 

@@ -343,13 +343,15 @@ http {{
 def nginx_server(root: str | os.PathLike[str], url_prefix: str = "/", extra_server_config: str = "") -> Iterator[str]:
     """Run Debian's nginx on a free loopback port serving ``root`` under ``url_prefix``.
 
-    Yields the base URL (``http://127.0.0.1:PORT/tin/``). Config, pid, logs and temp
+    Yields the base URL (``http://127.0.0.1:PORT/tin/``). A symlinked ``root`` is
+    followed on every request, so switching it switches what is served. Config, pid, logs and temp
     files live in a temporary directory; ``extra_server_config`` is pasted into the
     ``server {}`` block (e.g. ``error_page 404 /tin/404.html;``). nginx is stopped in
     every outcome; its error log is shown if it fails to start.
     """
     exe = require_binary("nginx", "nginx")
-    root = Path(root).resolve()
+    # Not resolved: a symlink such as DEST/current stays a symlink, followed per request.
+    root = Path(os.path.abspath(root))
     if not root.is_dir():
         raise FileNotFoundError(f"nginx_server: {root} is not a directory")
     prefix = _normalise_prefix(url_prefix)

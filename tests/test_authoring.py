@@ -1,0 +1,161 @@
+"""``confsite check``, ``confsite new`` and the build's progress display, as an editor runs them."""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tools
+from generator.progress import Progress
+
+
+def confsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120)
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    shutil.copytree(tools.ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+# -- check ------------------------------------------------------------------------------
+
+
+def test_check_passes_on_bundled_content_and_writes_nothing(work: Path) -> None:
+    before = sorted(p.relative_to(work) for p in work.rglob("*"))
+    proc = confsite("check", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "check passed: 5 articles" in proc.stdout
+    assert sorted(p.relative_to(work) for p in work.rglob("*")) == before
+
+
+def test_check_fails_with_the_same_message_as_build(work: Path) -> None:
+    _edit(work / "content/reports/2020/bac-bo-tong-ket-2020.md", "date: 2020-12-11", "date: 11/12/2020")
+    check = confsite("check", cwd=work)
+    build = confsite("build", cwd=work)
+    assert check.returncode == 1 and build.returncode == 1
+    message = [line for line in build.stderr.splitlines() if "bac-bo-tong-ket-2020.md" in line and "date" in line]
+    assert message, build.stderr
+    assert message[0] in check.stderr
+    assert "check failed: 1 error(s)" in check.stderr
+    assert not (work / "site").exists()
+
+
+def test_check_gives_advice(work: Path) -> None:
+    content = work / "content"
+    news = content / "reports/2023/trien-khai-cong-tac-noi-vu-2023.md"
+    _edit(news, "title: Tỉnh triển khai", "title: Hội nghị Cụm thi đua triển khai")
+    text = news.read_text("utf-8")
+    start = text.index("summary: >-")
+    end = text.index("attendees:")
+    scores = "scores:\n  - {unit: Sở Nội vụ tỉnh Quang Ninh, rank: 1}\n"
+    news.write_text(text[:start] + scores + text[end:] + "\n![](../../media/2020/bac-bo-2020-diem.svg)\n", "utf-8")
+    report = content / "reports/2024/trung-du-mien-nui-phia-bac-tong-ket-2023.md"
+    _edit(report, "cluster: Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc",
+          "cluster: Cụm thi đua Sở Nội vụ các tỉnh Trung du miền núi phía Bắc")
+    proc = confsite("check", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    shown = "content/reports/2023/trien-khai-cong-tac-noi-vu-2023.md"
+
+    def advice(*parts: str) -> list[str]:
+        return [ln for ln in lines if ln.startswith("warning: ") and all(p in ln for p in parts)]
+
+    assert advice(shown, "summary: missing")
+    assert advice(shown, "body: an image without a description")
+    assert advice(shown, "cluster: the title reads like a conference of an emulation cluster")
+    assert advice(shown, 'scores: "Sở Nội vụ tỉnh Quang Ninh" is not a member of any cluster',
+                  'did you mean "Sở Nội vụ tỉnh Quảng Ninh"')
+    assert advice("trung-du-mien-nui-phia-bac-tong-ket-2023.md", "cluster:",
+                  '"Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc"')
+    assert "check passed" in proc.stdout
+
+
+def test_check_does_not_call_a_provincial_meeting_a_report(work: Path) -> None:
+    proc = confsite("check", cwd=work)
+    assert "reads like a conference" not in proc.stderr
+
+
+# -- new --------------------------------------------------------------------------------
+
+
+def test_new_writes_a_skeleton_that_builds(work: Path) -> None:
+    proc = confsite("new", "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk", "--cluster", "bac-bo",
+                    "--date", "2024-12-20", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    path = work / "content/reports/2024/hoi-nghi-tong-ket-cong-tac-thi-dua-nam-2024-dak-lak.md"
+    assert path.is_file()
+    assert "content/reports/2024/hoi-nghi-tong-ket-cong-tac-thi-dua-nam-2024-dak-lak.md" in proc.stdout
+    text = path.read_text("utf-8")
+    assert "cluster: Cụm thi đua các tỉnh, thành Bắc Bộ" in text
+    assert "# summary:" in text
+    build = confsite("build", cwd=work)
+    assert build.returncode == 0, build.stderr
+    page = (work / "site/bai-viet/hoi-nghi-tong-ket-cong-tac-thi-dua-nam-2024-dak-lak/index.html").read_text("utf-8")
+    assert "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk" in page
+    cluster = (work / "site/cum-thi-dua/bac-bo/index.html").read_text("utf-8")
+    assert "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk" in cluster
+
+
+def test_new_refuses_to_overwrite(work: Path) -> None:
+    first = confsite("new", "Sơ kết 6 tháng", "--date", "2024-06-30", cwd=work)
+    assert first.returncode == 0, first.stderr
+    path = work / "content/reports/2024/so-ket-6-thang.md"
+    path.write_text(path.read_text("utf-8") + "\nMy own words.\n", "utf-8")
+    again = confsite("new", "Sơ kết 6 tháng", "--date", "2024-06-30", cwd=work)
+    assert again.returncode == 1
+    assert "content/reports/2024/so-ket-6-thang.md: already exists; nothing was written" in again.stderr
+    assert "My own words." in path.read_text("utf-8")
+
+
+def test_new_checks_the_cluster_and_the_date(work: Path) -> None:
+    proc = confsite("new", "Tổng kết", "--cluster", "Cum thi dua Bac Bo", cwd=work)
+    assert proc.returncode == 1
+    assert 'did you mean "Cụm thi đua các tỉnh, thành Bắc Bộ"' in proc.stderr
+    bad_date = confsite("new", "Tổng kết", "--date", "20/12/2024", cwd=work)
+    assert bad_date.returncode == 1 and "YYYY-MM-DD" in bad_date.stderr
+    assert not list((work / "content/reports").rglob("tong-ket.md"))
+
+
+# -- progress ---------------------------------------------------------------------------
+
+
+def test_a_short_build_off_a_terminal_prints_problems_and_summary_only(work: Path) -> None:
+    proc = confsite("build", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert proc.stdout.startswith("built 5 articles") and "0 warning(s) in" in proc.stdout
+
+
+def test_progress_off_a_terminal_is_plain_lines() -> None:
+    stream = io.StringIO()
+    with Progress(stream, live=False, quiet_for=0) as progress:
+        for stage in ("load", "validate", "model", "render", "write"):
+            progress(stage)
+    lines = stream.getvalue().splitlines()
+    assert [ln.split(" … ")[0] for ln in lines] == ["[1/5] load", "[2/5] validate", "[3/5] model",
+                                                     "[4/5] render", "[5/5] write"]
+    assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
+
+
+def test_progress_on_a_terminal_is_one_line_rewritten_then_cleared() -> None:
+    stream = io.StringIO()
+    with Progress(stream, live=True) as progress:
+        progress("load")
+        progress("render")
+    out = stream.getvalue()
+    assert "\n" not in out
+    assert "\r\x1b[K[1/5] load" in out and "\r\x1b[K[4/5] render" in out
+    assert out.endswith("\r\x1b[K")
