@@ -117,10 +117,12 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
     """Build the site; a written production build also records its addresses in the
     manifest of published URLs, after checking that none published before is lost.
 
-    ``cache=False`` neither reads nor writes the build cache; *jobs* is the number of
-    render processes (None: one per core)."""
+    ``cache=False`` (and ``write=False``) neither reads nor writes the build cache; *jobs*
+    is the number of render processes (None: one per core)."""
     timings: dict[str, float] = {}
-    store = BuildCache.for_config(config, enabled=cache)
+    # Only a build that writes its output folder keeps a cache beside it: `check` and
+    # `publish` (which writes releases itself) leave no folder behind.
+    store = BuildCache.for_config(config, enabled=cache and write)
     output = Path(config.output_dir)
     options = f"jobs-independent;write={write}"
     snap = None
