@@ -21,6 +21,7 @@ from .cache import _UNCACHED, active_cache, digest, memoized, take_uncached_time
 from .config import SiteConfig
 from .output import Rendered
 from .routes import Route, routes
+from .search import index_url, search_files
 from .site import Site
 from .theme import Asset, assets, bundled_templates
 
@@ -153,6 +154,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     theme_assets = assets(template_dirs(config))
     env = environment(config, theme_assets)
     env.globals["site"] = site
+    env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
     files.update(outputs.install(env, site))
     todo = [r for r in routes(site) if only is None or only(r)]
@@ -160,6 +162,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     todo = [r for r in todo if r.output not in kept]
     for route, data in zip(todo, _render_all(env, todo, jobs)):
         files[route.output] = data
+    files.update(search_files(site))       # depends on every article: never left stale
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, Callable, Sequence
 
 from . import portal, qr
+from .search import search_kinds
 from .site import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
@@ -99,7 +100,7 @@ def routes(site: Site) -> list[Route]:
         Route("", "home.html", {"articles": site.articles[:cfg.per_page]}, frozenset({"cards"})),
         Route(urls.path("clusters"), "clusters.html", {}, frozenset({"cards"})),
         Route(urls.path("years"), "years.html", {}, frozenset({"cards"})),
-        Route(urls.path("search"), "search.html"),
+        Route(urls.path("search"), "search.html", {"kinds": search_kinds(site)}),
         Route("404.html", "404.html", {}, frozenset()),
     ]
     for i, a in enumerate(site.articles):

@@ -1,0 +1,236 @@
+"""The search index: the site model → small static files the search page reads on demand.
+
+Readers type with or without diacritics, so every word is indexed folded (lowercase,
+accents removed, đ → d) and the browser folds the query the same way. Nothing here
+runs at read time on a server: the search page's script (``templates/static/search.js``)
+downloads only the pieces one query needs.
+
+Layout, under the search page's URL (``tim-kiem/idx/``)::
+
+    manifest.json        {"v": version, "n": articles, "keys": [shard prefixes, sorted]}
+    <v>/t/<i>.json       shard i: {term: [title ids, front-matter ids, body ids]}
+    <v>/f/<facet>.json   ids of the articles of one cluster (c-<slug>), year (y-2020)
+                         or kind (k-tong-ket, k-news)
+    <v>/d/<id>.json      what a result shows: url, title, date, cluster, kind, texts
+
+An article's id is its position in ``site.articles`` (0 = newest), so ties in ranking
+go to the newest. Id lists are sorted and written as gaps in a compact base-32 code
+(see :func:`encode_ids`). A term lands in the shard of the longest listed prefix of
+it; shards split by one more letter while they are larger than ``SHARD_BYTES``, so a
+query costs a few small files whatever the size of the archive. Every file but the
+manifest sits under a version folder named after the whole index, so browsers may
+cache them for good and a rebuilt site never mixes old and new pieces.
+
+:func:`search_files` is a pure function of the model: the same site gives the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from typing import Iterable
+
+from .i18n import short_date
+from .model import KINDS, Article
+from .site import Site
+from .slugs import fold
+
+SHARD_BYTES = 16_000      # a shard is split further while larger than this
+MAX_PREFIX = 6            # ... and while its prefix is shorter than this
+BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
+INDEX_DIR = "idx/"
+
+TITLE, META, BODY = 0, 1, 2
+
+_WORD = re.compile(r"[^\W_]+")
+_FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
+_MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_"           # any earlier digit
+
+
+def terms(text: str) -> list[str]:
+    """The words of *text* as the index stores them: folded, split on anything but letters and digits."""
+    return _WORD.findall(fold(text))
+
+
+def _number(n: int) -> str:
+    digits = []
+    while True:
+        digits.append(n & 31)
+        n >>= 5
+        if not n:
+            break
+    return "".join(_MORE[d] for d in reversed(digits[1:])) + _FINAL[digits[0]]
+
+
+_SMALL = [_number(n) for n in range(1024)]
+
+
+def encode_ids(ids: Iterable[int]) -> str:
+    """Sorted ids as gaps (first id + 1, then differences), each in base 32, most significant first."""
+    out: list[str] = []
+    prev = -1
+    for i in sorted(ids):
+        gap = i - prev
+        prev = i
+        out.append(_SMALL[gap] if gap < 1024 else _number(gap))
+    return "".join(out)
+
+
+def decode_ids(text: str) -> list[int]:
+    """The inverse of :func:`encode_ids` (the browser has its own copy)."""
+    ids, value, prev = [], 0, -1
+    for ch in text:
+        if ch in _MORE:
+            value = value * 32 + _MORE.index(ch)
+        else:
+            prev += value * 32 + _FINAL.index(ch)
+            ids.append(prev)
+            value = 0
+    return ids
+
+
+class _Terms:
+    """Folded terms of texts; each distinct whitespace-separated chunk is folded once.
+
+    Splitting on whitespace first gives the same terms as :func:`terms` on the whole
+    text (folding never makes or removes whitespace, and whitespace ends every term).
+    """
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[str]] = {}
+
+    def __call__(self, texts: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        chunks = self.chunks
+        for text in texts:
+            for chunk in set(text.split()):
+                got = chunks.get(chunk)
+                if got is None:
+                    got = chunks[chunk] = terms(chunk)
+                found.update(got)
+        return found
+
+
+def front_matter_text(a: Article, cluster_name: str) -> list[str]:
+    """What the front-matter says of an article: cluster, units, people, awards, places, tags."""
+    parts = [cluster_name, a.host, a.location]
+    for p in a.attendees:
+        parts += [p.name, p.role, p.organization]
+    for w in a.awards:
+        parts += [w.award, *w.recipients, w.conferred_by]
+    parts += [s.unit for s in a.scores]
+    for lead in (a.in_office, a.elected):
+        if lead:
+            parts += [lead.chair or "", lead.vice_chair or ""]
+    parts += list(a.tags)
+    return [p for p in dict.fromkeys(parts) if p]
+
+
+def _cluster_name(site: Site, a: Article) -> tuple[str, str]:
+    c = site.cluster_of(a)
+    return (c.name, c.slug) if c else ("", "")
+
+
+def kind_key(a: Article) -> str:
+    return a.kind or "news"
+
+
+def search_kinds(site: Site) -> list[str]:
+    """The kinds the kind filter offers: those some article has, in the contract's order."""
+    present = {kind_key(a) for a in site.articles}
+    return [k for k in (*KINDS, "news") if k in present]
+
+
+def _dump(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _postings(site: Site) -> dict[str, tuple[list[int], list[int], list[int]]]:
+    found: dict[str, tuple[list[int], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
+    of = _Terms()
+    for i, a in enumerate(site.articles):
+        name, _ = _cluster_name(site, a)
+        title = of([a.title])
+        meta = of(front_matter_text(a, name)) - title
+        body = of([a.summary, a.body.text]) - title - meta   # an article counts once per term, in its best field
+        for where, found_here in ((TITLE, title), (META, meta), (BODY, body)):
+            for t in found_here:
+                found[t][where].append(i)
+    return found
+
+
+def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """Group encoded terms by prefix: a group larger than SHARD_BYTES splits by its next letter."""
+    shards: dict[str, dict[str, bytes]] = {}
+
+    def place(prefix: str, names: list[str]) -> None:
+        size = sum(len(entries[n]) for n in names)
+        if size <= SHARD_BYTES or len(prefix) >= MAX_PREFIX or len(names) == 1:
+            shards[prefix] = {n: entries[n] for n in names}
+            return
+        here = [n for n in names if len(n) == len(prefix)]
+        if here:
+            shards[prefix] = {n: entries[n] for n in here}
+        children: dict[str, list[str]] = defaultdict(list)
+        for n in names:
+            if len(n) > len(prefix):
+                children[n[:len(prefix) + 1]].append(n)
+        for child in sorted(children):
+            place(child, children[child])
+
+    place("", sorted(entries))
+    return shards
+
+
+def _document(site: Site, a: Article) -> dict[str, str]:
+    name, slug = _cluster_name(site, a)
+    body = " ".join(x for x in (a.summary, a.body.text) if x)
+    if len(body) > BODY_CHARS:
+        body = body[:BODY_CHARS].rsplit(" ", 1)[0] + " …"
+    return {"u": a.url, "t": a.title, "d": short_date(a.date), "i": a.date.iso(), "c": name, "s": slug,
+            "k": kind_key(a), "m": " · ".join(front_matter_text(a, "")), "b": body}
+
+
+def _facets(site: Site) -> dict[str, list[int]]:
+    facets: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(site.articles):
+        _, slug = _cluster_name(site, a)
+        if slug:
+            facets[f"c-{slug}"].append(i)
+        facets[f"y-{a.date.year}"].append(i)
+        facets[f"k-{kind_key(a)}"].append(i)
+    return facets
+
+
+def index_files(site: Site) -> dict[str, bytes]:
+    """Every file of the index, relative to the index folder."""
+    # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
+    entries = {t: _dump(t) + b":" + _dump([encode_ids(ids) for ids in lists]) for t, lists in _postings(site).items()}
+    shards = _shards(entries)
+    keys = sorted(shards)
+    body: dict[str, bytes] = {}
+    for n, key in enumerate(keys):
+        body[f"t/{n}.json"] = b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}"
+    for name, ids in sorted(_facets(site).items()):
+        body[f"f/{name}.json"] = _dump(encode_ids(ids))
+    for i, a in enumerate(site.articles):
+        body[f"d/{i}.json"] = _dump(_document(site, a))
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted(body):
+        digest.update(path.encode() + b"\0" + body[path] + b"\0")
+    version = digest.hexdigest()
+    files = {f"{version}/{path}": data for path, data in body.items()}
+    files["manifest.json"] = _dump({"keys": keys, "n": len(site.articles), "v": version})
+    return files
+
+
+def search_files(site: Site) -> dict[str, bytes]:
+    """The index's files as output paths (under the search page), for the render stage."""
+    base = site.config.urls.path("search") + INDEX_DIR
+    return {base + path: data for path, data in index_files(site).items()}
+
+
+def index_url(site: Site) -> str:
+    """Site-relative URL of the index folder (the search page gives it to its script)."""
+    return site.config.urls.path("search") + INDEX_DIR
