@@ -18,6 +18,7 @@ PY          := $(VENV)/bin/python
 PIP_STAMP   := $(VENV)/.confsite-installed
 NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
+BENCH_ARGS  ?=
 
 .PHONY: site serve test bench fuzz clean distclean venv npm
 
@@ -54,7 +55,7 @@ test: venv npm
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 # Property tests of hostile and broken content. CI runs them inside `make test` with the
 # bounded `ci` profile; HYPOTHESIS_PROFILE=long runs 20 000 examples per property.

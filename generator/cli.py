@@ -36,16 +36,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         config = pipeline.configure(Path(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts)
         limit = config.limits.max_errors
         with Progress(sys.stderr) as progress:
-            result = pipeline.build(config, progress=progress, allow_removed=args.allow_removed)
+            result = pipeline.build(config, progress=progress, allow_removed=args.allow_removed,
+                                    cache=not args.no_cache, jobs=args.jobs)
     except BuildFailed as exc:
         count = _problems(exc.problems, limit)
         print(f"build failed: {count} error(s); {args.output}/ was not changed", file=sys.stderr)
         return 1
     _problems(result.warnings, limit)
     w = result.written
-    pages = sum(1 for p in result.rendered.files if p.endswith(".html"))
+    pages = result.page_count
     changed = f", {w.written} written, {w.unchanged} unchanged" if w else ""
-    print(f"built {len(result.site.articles)} articles, {pages} pages into {args.output}/{changed}, "
+    if result.noop:
+        changed += " (nothing changed since the last build)"
+    print(f"built {result.article_count} articles, {pages} pages into {args.output}/{changed}, "
           f"{len(result.warnings)} warning(s) in {time.perf_counter() - started:.2f} s")
     return 0
 
@@ -136,6 +139,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", default="site", help="output folder (default: site)")
     b.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--no-cache", action="store_true",
+                   help="build everything afresh, without reading or writing the build cache")
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="render with N processes (default: one per processor core)")
     b.add_argument("--allow-removed", action="store_true",
                    help="accept that addresses published before are gone (see content/.published-urls)")
     b.set_defaults(func=cmd_build)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import svg, yamldoc
+from .cache import BuildCache, digest as cache_key
 from .config import SiteConfig
 from .encoding import NotUtf8, decode
 from .errors import Problem, Report
@@ -59,7 +60,7 @@ def ignored(name: str) -> bool:
     return name.startswith((".", "_"))
 
 
-def load(config: SiteConfig) -> LoadedContent:
+def load(config: SiteConfig, cache: BuildCache | None = None) -> LoadedContent:
     root = config.content_dir
     report = Report()
     documents: list[RawDocument] = []
@@ -69,7 +70,7 @@ def load(config: SiteConfig) -> LoadedContent:
         display = config.display(rel)
         suffix = path.suffix.lower()
         if suffix in MARKDOWN_SUFFIXES:
-            doc = _load_document(path, rel, display, config, report)
+            doc = _load_document(path, rel, display, config, report, cache)
             if doc is not None:
                 documents.append(doc)
         elif rel in DATA_FILES or suffix in {".yaml", ".yml"} and "/" not in rel:
@@ -142,9 +143,10 @@ def _inside(path: Path, real_root: Path) -> bool:
         return False
 
 
-def _read_text(path: Path, display: str, report: Report, limit: int | None = None) -> tuple[str, bytes] | None:
+def _read_text(path: Path, display: str, report: Report, limit: int | None = None,
+               data: bytes | None = None) -> tuple[str, bytes] | None:
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         report.error(display, None, "file", f"cannot be read ({exc.strerror})", "check the file's permissions")
         return None
@@ -178,8 +180,30 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def _load_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
-    read = _read_text(path, display, report, config.limits.max_markdown_bytes)
+def _load_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report,
+                   cache: BuildCache | None = None) -> RawDocument | None:
+    if cache is None or not cache.enabled:
+        return _parse_document(path, rel, display, config, report)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return _parse_document(path, rel, display, config, report)
+    key = cache_key(data, rel, display, str(config.limits.max_markdown_bytes))
+    # The parsed document and the problems met parsing it, remembered by the file's bytes.
+    doc, problems = cache.memo("documents", key, lambda: _parse_and_report(path, rel, display, config, data))
+    report.extend(problems)
+    return doc
+
+
+def _parse_and_report(path: Path, rel: str, display: str, config: SiteConfig, data: bytes):
+    own = Report()
+    doc = _parse_document(path, rel, display, config, own, data)
+    return doc, tuple(own.problems)
+
+
+def _parse_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report,
+                    data: bytes | None = None) -> RawDocument | None:
+    read = _read_text(path, display, report, config.limits.max_markdown_bytes, data)
     if read is None:
         return None
     text, data = read

@@ -107,11 +107,28 @@ class Resolver:
         if found.kind == "unsafe":
             return "#", None, ""
         assert isinstance(found, Reference)
-        if found.target in self.documents:
-            return self.base_path + self.documents[found.target] + found.suffix, None, ""
-        if found.target in self.media:
+        document, medium = self.lookup(found.target)
+        if document is not None:
+            return self.base_path + document + found.suffix, None, ""
+        if medium:
             return self.base_path + quote(found.target) + found.suffix, found.target, ""
         return None, None, f"{ref!r} does not exist in the content folder"
+
+    def lookup(self, target: str) -> tuple[str | None, bool]:
+        """``(URL of the document at target, whether target is a media file)``."""
+        return self.documents.get(target), target in self.media
+
+
+@dataclass
+class RecordingResolver(Resolver):
+    """A resolver that remembers every lookup, so a cached body can be checked against new content."""
+
+    lookups: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+
+    def lookup(self, target: str) -> tuple[str | None, bool]:
+        found = super().lookup(target)
+        self.lookups[target] = found
+        return found
 
 
 # Markdown and HTML parsers slow down faster than linearly on some shapes (thousands of

@@ -2,34 +2,69 @@
 
 Each stage is a function of the previous one's result. ``build`` stops after the
 model when there are errors, so a failed build never touches the output folder.
+
+With the persistent cache (``cache.py``, on unless ``cache=False``) a build first asks
+whether anything changed at all (``rebuild.unchanged``: then it is done), reuses parsed
+documents and rendered Markdown by content digest, and renders only the pages whose
+signature changed (``rebuild.Signer``); the output is byte-identical to a clean build.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import permalinks
+from . import rebuild
+from .cache import BuildCache, activated, take_uncached_times
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, Severity
-from .load import load
-from .render import RenderError, Rendered, render_site
-from .site import Site, build_site
-from .validate import validate
-from .write import WriteError, WriteStats, write_site
+from .output import Rendered
+from .write import MARKER, WriteError, WriteStats, output_lock, write_site
+
+if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
+    import jinja2
+
+    from .routes import Route
+    from .site import Site
+    from .theme import Asset
+
+MEMO_STAGES = ("qr",)      # memoized() tables whose compute time is reported as a stage
 
 
 @dataclass
 class BuildResult:
-    site: Site
+    """What a build did. After a no-op build (nothing changed) ``site`` is built on first use."""
+
+    config: SiteConfig
     rendered: Rendered
     written: WriteStats | None
     timings: dict[str, float] = field(default_factory=dict)
+    noop: bool = False
+    _site: Site | None = None
+    _summary: dict | None = None
+
+    @property
+    def site(self) -> Site:
+        if self._site is None:
+            self._site = model(self.config)
+        return self._site
 
     @property
     def warnings(self) -> list[Problem]:
+        if self._site is None and self._summary is not None:
+            return list(self._summary["warnings"])
         return [p for p in self.site.problems if p.severity is Severity.WARNING]
+
+    @property
+    def article_count(self) -> int:
+        if self._site is None and self._summary is not None:
+            return int(self._summary["articles"])
+        return len(self.site.articles)
+
+    @property
+    def page_count(self) -> int:
+        return sum(1 for p in self.rendered.outputs if p.endswith(".html"))
 
 
 Progress = Callable[[str], None]
@@ -47,13 +82,18 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):
     return _T()
 
 
-def model(config: SiteConfig, timings: dict[str, float] | None = None, progress: Progress | None = None) -> Site:
+def model(config: SiteConfig, timings: dict[str, float] | None = None, progress: Progress | None = None,
+          cache: BuildCache | None = None) -> Site:
     """Load, validate and build the site model; :class:`BuildFailed` when content has errors."""
+    from .load import load
+    from .site import build_site
+    from .validate import validate
+
     timings = timings if timings is not None else {}
     with _timed(timings, "load", progress):
-        loaded = load(config)
+        loaded = load(config, cache)
     with _timed(timings, "validate", progress):
-        content = validate(loaded, config)
+        content = validate(loaded, config, cache)
     with _timed(timings, "model", progress):
         site = build_site(content, config)
     errors = [p for p in site.problems if p.severity is Severity.ERROR]
@@ -62,31 +102,102 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
     return site
 
 
+def _previous_manifest(output: Path) -> dict[str, str]:
+    import json
+    try:
+        data = json.loads((output / MARKER).read_text("utf-8"))
+        files = data.get("files", {}) if isinstance(data, dict) else {}
+        return files if isinstance(files, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None,
-          allow_removed: bool = False) -> BuildResult:
+          allow_removed: bool = False, cache: bool = True, jobs: int | None = None) -> BuildResult:
     """Build the site; a written production build also records its addresses in the
-    manifest of published URLs, after checking that none published before is lost."""
+    manifest of published URLs, after checking that none published before is lost.
+
+    ``cache=False`` (and ``write=False``) neither reads nor writes the build cache; *jobs*
+    is the number of render processes (None: one per core)."""
     timings: dict[str, float] = {}
-    site = model(config, timings, progress)
-    lost = permalinks.check(site, allow_removed=allow_removed)
-    if lost:
-        raise BuildFailed(lost)
-    with _timed(timings, "render", progress):
-        try:
-            rendered = render_site(site)
-        except RenderError as exc:
-            raise BuildFailed([Problem(exc.template, exc.line, "template", f"while making /{exc.url}: {exc.message}",
-                                       "fix the template; the site was not changed")]) from exc
-    written = None
-    if write:
-        with _timed(timings, "write", progress):
+    # Only a build that writes its output folder keeps a cache beside it: `check` and
+    # `publish` (which writes releases itself) leave no folder behind.
+    store = BuildCache.for_config(config, enabled=cache and write)
+    output = Path(config.output_dir)
+    options = f"jobs-independent;write={write}"
+    snap = None
+    take_uncached_times()
+    if store.enabled and write:
+        with _timed(timings, "check", progress):
+            snap = rebuild.snapshot(config, options)
+            last = rebuild.unchanged(store, snap, output)
+        if last is not None:
+            # Nothing changed, unless another build is about to swap in something else.
             try:
-                written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
+                with output_lock(output):
+                    pass
             except WriteError as exc:
                 raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
-        if not config.drafts:
-            permalinks.record(site)
-    return BuildResult(site, rendered, written, timings)
+            rendered = Rendered({}, {}, _previous_manifest(output))
+            return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
+    from . import permalinks
+    from .render import RenderError, render_site
+
+    with activated(store):
+        site = model(config, timings, progress, store)
+        lost = permalinks.check(site, allow_removed=allow_removed)
+        if lost:
+            raise BuildFailed(lost)
+        signatures: dict[str, str] = {}
+        previous_signatures = store.table("routes") if store.enabled and write else {}
+        previous_files = _previous_manifest(output) if previous_signatures else {}
+
+        def reuse(env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
+            if not store.enabled or not write:
+                return {}
+            signer = rebuild.Signer(site, rebuild.template_digests(env, {r.template for r in todo}),
+                                    rebuild.global_digest(site, theme_assets))
+            kept = {}
+            for r in todo:
+                sig = signatures[r.output] = signer.sign(r)
+                # Kept only when the file in the output is the very one this signature made.
+                before = previous_signatures.get(r.output)
+                if before is not None and before == (sig, previous_files.get(r.output)):
+                    kept[r.output] = before[1]
+            return kept
+
+        with _timed(timings, "render", progress):
+            try:
+                rendered = render_site(site, reuse=reuse, jobs=jobs)
+            except RenderError as exc:
+                raise BuildFailed([Problem(exc.template, exc.line, "template", f"while making /{exc.url}: {exc.message}",
+                                           "fix the template; the site was not changed")]) from exc
+        spent = {**take_uncached_times()}
+        for name, seconds in store.spent.items():
+            spent[name] = spent.get(name, 0.0) + seconds
+        for name in MEMO_STAGES:
+            if name in spent:
+                timings[name] = spent[name]
+        written = None
+        if write:
+            with _timed(timings, "write", progress):
+                try:
+                    written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
+                except WriteError as exc:
+                    raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
+            if not config.drafts and permalinks.record(site) and snap is not None:
+                snap = rebuild.after_own_write(snap, config)
+            if store.enabled:
+                with _timed(timings, "cache", progress):
+                    now = _previous_manifest(output)
+                    store.replace("routes", {k: (v, now.get(k)) for k, v in signatures.items()})
+                    if snap is not None:
+                        warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
+                        rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
+                    store.save()
+        elif store.enabled:
+            store.save()
+    return BuildResult(config, rendered, written, timings, False, site)
 
 
 def configure(content: Path, output: Path, *, base_url: str | None = None, drafts: bool = False,

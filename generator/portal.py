@@ -54,6 +54,8 @@ def routes(site: Site, pages: list[Route]) -> list[Route]:
         out.append(Route(f.url, "feed.xml", {"feed": f, "articles": f.articles}, deps))
     data = Route(site.config.urls.path("data"), "data.html", {"datasets": exports.listing(site)})
     out.append(data)
-    out.append(Route("sitemap.xml", "sitemap.xml", {"entries": sitemap.entries(site, [*pages, data])}))
+    entries = sitemap.entries(site, [*pages, data])
+    # The sitemap shows its entries and nothing else: they are its dependency, by value.
+    out.append(Route("sitemap.xml", "sitemap.xml", {"entries": entries}, frozenset({"sitemap:" + repr(entries)})))
     out.append(Route("robots.txt", "robots.txt"))
     return out

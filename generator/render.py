@@ -5,6 +5,9 @@ Templates receive the model (``site``, and a route's own context), never loaders
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -14,7 +17,9 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n, outputs, qr
+from .cache import _UNCACHED, active_cache, digest, memoized, take_uncached_times
 from .config import SiteConfig
+from .output import Rendered
 from .routes import Route, routes
 from .search import index_url, search_files
 from .site import Site
@@ -30,12 +35,6 @@ class RenderError(Exception):
         self.line = line
         self.url = url
         self.message = message
-
-
-@dataclass(frozen=True)
-class Rendered:
-    files: dict[str, bytes]                          # output path → bytes
-    copies: dict[str, Path] = field(default_factory=dict)  # output path → file to copy (media)
 
 
 def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
@@ -72,7 +71,7 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
             jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(bundled_templates()))}),
             jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         ]),
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_bytecode_cache(),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -96,7 +95,8 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         absolute=lambda path: config.absolute(quote(path.lstrip("/"), safe="/#?=&%")),
         asset=asset,
         config=config,
-        qr_svg=lambda target, label: Markup(qr.svg(target, str(label))),
+        qr_svg=lambda target, label: Markup(memoized("qr", digest("svg", target, str(label)),
+                                                     lambda: qr.svg(target, str(label)))),
     )
     env.filters.update(
         long_date=lambda d: i18n.long_date(d, config.language),
@@ -107,8 +107,49 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
     return env
 
 
-def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> Rendered:
-    """Render every route of *site* (or those *only* accepts) and list the files to copy."""
+Reuse = Callable[[jinja2.Environment, dict[str, Asset], list[Route]], dict[str, str]]
+PARALLEL_FROM = 64        # fewer pages than this render faster in one process
+
+
+class _Layered(jinja2.BytecodeCache):
+    """Compiled templates from memory first, then from the build cache on disk."""
+
+    def __init__(self, memory: jinja2.BytecodeCache, disk: jinja2.BytecodeCache):
+        self.memory = memory
+        self.disk = disk
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memory.load_bytecode(bucket)
+        if bucket.code is None:
+            self.disk.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memory.dump_bytecode(bucket)
+        self.disk.dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache:
+    """Compiled templates kept in memory and, with the build cache on, in its folder
+    (Jinja checks every entry against the template's source)."""
+    cache = active_cache()
+    if cache is None or cache.folder is None:
+        return _COMPILED
+    folder = cache.folder / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return _COMPILED
+    return _Layered(_COMPILED, jinja2.FileSystemBytecodeCache(str(folder)))
+
+
+def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
+                jobs: int | None = 1) -> Rendered:
+    """Render every route of *site* (or those *only* accepts) and list the files to copy.
+
+    *reuse* names the routes whose previous output still stands (output path → digest);
+    they are not rendered. *jobs* > 1 renders in that many forked processes (None: one
+    per core); the output is the same, in the same order, whatever the number.
+    """
     config = site.config
     theme_assets = assets(template_dirs(config))
     env = environment(config, theme_assets)
@@ -116,17 +157,72 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None) -> R
     env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
     files.update(outputs.install(env, site))
-    for route in routes(site):
-        if only is not None and not only(route):
-            continue
-        files[route.output] = route.produce() if route.produce is not None else render_route(env, route)
+    todo = [r for r in routes(site) if only is None or only(r)]
+    kept = reuse(env, theme_assets, todo) if reuse is not None else {}
+    todo = [r for r in todo if r.output not in kept]
+    for route, data in zip(todo, _render_all(env, todo, jobs)):
+        files[route.output] = data
     files.update(search_files(site))       # depends on every article: never left stale
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
-    return Rendered(files, copies)
+    return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
+
+
+_WORK: tuple[jinja2.Environment, list[Route]] | None = None
+
+
+def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None) -> list[bytes]:
+    jobs = jobs if jobs is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if jobs <= 1 or len(todo) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_route(env, r) for r in todo]
+    global _WORK
+    for name in sorted({r.template for r in todo}):   # compile once, before the fork
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+    _WORK = (env, todo)
+    size = max(1, -(-len(todo) // (jobs * 4)))
+    chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+    out: list[bytes] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for pages, error, memos in pool.imap(_render_chunk, chunks):
+                cache = active_cache()
+                if cache is not None:
+                    cache.merge(memos)
+                for name, seconds in memos.get("uncached", {}).items():
+                    _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
+                if error is not None:
+                    raise RenderError(*error)
+                out.extend(pages)
+    finally:
+        _WORK = None
+    return out
+
+
+def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, int | None, str, str] | None, dict]:
+    """In a worker: render some routes of the shared list (the model came with the fork)."""
+    assert _WORK is not None
+    env, todo = _WORK
+    cache = active_cache()
+    if cache is not None:
+        cache.start_recording()
+    take_uncached_times()
+    pages: list[bytes] = []
+    error = None
+    try:
+        for i in indices:
+            pages.append(render_route(env, todo[i]))
+    except RenderError as exc:
+        error = (exc.template, exc.line, exc.url, exc.message)
+    memos = cache.recorded() if cache is not None else {}
+    return pages, error, {**memos, "uncached": take_uncached_times()}
 
 
 def render_route(env: jinja2.Environment, route: Route) -> bytes:
+    if route.produce is not None:
+        return _produce(route)
     try:
         template = env.get_template(route.template)
         text = template.render(route=route, **route.context)
@@ -136,6 +232,18 @@ def render_route(env: jinja2.Environment, route: Route) -> bytes:
         where, line = _template_frame(exc)
         raise RenderError(where or route.template, line, route.url, str(exc)) from exc
     return text.encode("utf-8")
+
+
+def _produce(route: Route) -> bytes:
+    """A file made by a function (a QR code): remembered in the build cache by the
+    function and its arguments, which are all it depends on."""
+    fn = route.produce
+    assert fn is not None
+    if isinstance(fn, partial) and not fn.keywords:
+        stage = fn.func.__module__.rsplit(".", 1)[-1]     # e.g. "qr": reported as that stage
+        key = digest(fn.func.__module__, fn.func.__qualname__, repr(fn.args))
+        return memoized(stage, key, fn)
+    return fn()
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -1,8 +1,18 @@
 """Every page of the site: where it is published, which template shows it, what it shows.
 
-A :class:`Route` is data. Its ``deps`` name the content it is made from (the article
-files it shows, or ``*`` for "any article"), so incremental builds know what a change
-touches without watching templates at work.
+A :class:`Route` is data. Its ``deps`` name the content it is made from, so incremental
+builds (``rebuild.py``) know what a change touches without watching templates at work:
+
+* ``reports/a.md`` (a source path): the whole article or page, body included;
+* ``card:reports/a.md``: what a listing shows of it (every field but the body);
+* ``cards``: the card of every article and page (lists whose membership or order any
+  article can change); ``*``: everything (the default, always correct, never cheap);
+* any other string: a value of its own (e.g. a digest of the route's context).
+
+Every page also depends on its template and on the site-wide facts any page may show
+(settings, the names and addresses of clusters, units, years and pages: see
+``rebuild.global_digest``). A route that shows more than its deps say is a bug the
+incremental-build tests catch.
 """
 from __future__ import annotations
 
@@ -67,6 +77,18 @@ def _sources(articles) -> frozenset[str]:
     return frozenset(a.source for a in articles)
 
 
+def _cards(articles) -> frozenset[str]:
+    return frozenset("card:" + a.source for a in articles)
+
+
+def _unit_deps(unit) -> frozenset[str]:
+    """The articles a unit page draws on: hosted, awards, scores and chair terms."""
+    articles = [*unit.hosted, *(g.article for g in unit.awards), *(r.article for r in unit.scores)]
+    for role in (*unit.chaired, *unit.vice_chaired):
+        articles += [*role.term.elected_at, *role.term.reported_in]
+    return _cards(articles)
+
+
 def cluster_year_url(cluster: Cluster, year: TimelineYear) -> str:
     return f"{cluster.url}{year.year}/"
 
@@ -75,38 +97,38 @@ def routes(site: Site) -> list[Route]:
     cfg = site.config
     urls = cfg.urls
     out: list[Route] = [
-        Route("", "home.html", {"articles": site.articles[:cfg.per_page]}),
-        Route(urls.path("clusters"), "clusters.html"),
-        Route(urls.path("years"), "years.html"),
+        Route("", "home.html", {"articles": site.articles[:cfg.per_page]}, frozenset({"cards"})),
+        Route(urls.path("clusters"), "clusters.html", {}, frozenset({"cards"})),
+        Route(urls.path("years"), "years.html", {}, frozenset({"cards"})),
         Route(urls.path("search"), "search.html", {"kinds": search_kinds(site)}),
-        Route("404.html", "404.html"),
+        Route("404.html", "404.html", {}, frozenset()),
     ]
     for i, a in enumerate(site.articles):
         cluster = site.cluster_of(a)
-        out.append(Route(a.url, "article.html", {"article": a, "cluster": cluster},
-                         frozenset({a.source, *(_sources(cluster.articles) if cluster else ())})))
+        # The page names its cluster (an address, site-wide), not the cluster's other reports.
+        out.append(Route(a.url, "article.html", {"article": a, "cluster": cluster}, frozenset({a.source})))
         out.extend(qr_routes(site, a))
     for p in site.pages:
         out.append(Route(p.url, "page.html", {"page": p}, frozenset({p.source})))
     for c in site.clusters:
-        out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, _sources(c.articles)))
+        out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, _cards(c.articles)))
         for y in c.timeline:
             if len(y.articles) > INLINE_PER_YEAR:
                 for pager, items in paginate(y.articles, cfg.per_page, cluster_year_url(c, y)):
                     out.append(Route(pager.url, "cluster_year.html",
                                      {"cluster": c, "year": y, "articles": items, "pager": pager},
-                                     _sources(y.articles)))
+                                     _cards(c.articles)))
     for pager, items in paginate(site.units, UNITS_PER_PAGE, urls.path("units")):
-        out.append(Route(pager.url, "units.html", {"units": items, "pager": pager}))
+        out.append(Route(pager.url, "units.html", {"units": items, "pager": pager}, frozenset({"cards"})))
     for u in site.units:
-        out.append(Route(u.url, "unit.html", {"unit": u}))
+        out.append(Route(u.url, "unit.html", {"unit": u}, _unit_deps(u)))
     for y in site.years:
         for pager, items in paginate(y.articles, cfg.per_page, y.url):
             groups = _regroup(y, items)
             out.append(Route(pager.url, "year.html", {"year": y, "groups": groups, "pager": pager},
-                             _sources(y.articles)))
+                             _cards(y.articles)))
     for r in site.redirects:
-        out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset()))
+        out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset({"redirect:" + repr(r)})))
     return out + portal.routes(site, out)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _D = str.maketrans({"đ": "d", "Đ": "D"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -19,11 +20,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=65536)      # names repeat across thousands of reports
 def clean_name(text: str) -> str:
     """A name as shown: NFC, invisible characters removed, whitespace folded."""
     return _SPACE.sub(" ", nfc(text).translate(_INVISIBLE)).strip()
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The identity of a unit or cluster name: two spellings of one name share it."""
     return clean_name(text).casefold()

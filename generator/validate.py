@@ -10,6 +10,7 @@ from posixpath import basename, splitext
 from typing import Any
 
 from . import markdown
+from .cache import BuildCache, cached, digest
 from .config import SiteConfig
 from .errors import Problem, Report, suggestion
 from .fields import Fields
@@ -45,29 +46,25 @@ class _Draft:
     fields: dict[str, Any]
 
 
-def validate(loaded: LoadedContent, config: SiteConfig) -> Content:
+def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None = None) -> Content:
     report = Report()
     report.extend(loaded.problems)
     drafts: list[_Draft] = []
     for raw in loaded.documents:
         if raw.meta is None:
             continue
-        fields = Fields(raw.meta, raw.display, report)
-        if raw.meta.value is not None and not isinstance(raw.meta.value, dict):
-            report.error(raw.display, raw.body_line - 1 if raw.body_line > 1 else 1, "front-matter",
-                         "is not a list of fields", "write one field a line, e.g. title: …")
-            continue
-        for path, line in raw.meta.duplicates:
-            report.error(raw.display, line, ".".join(map(str, path)), "is given twice", "keep one of the two lines")
-        values = _read_page(fields, raw) if raw.is_page else _read_article(fields, raw)
-        drafts.append(_Draft(raw, values))
+        key = digest(raw.digest, raw.rel, raw.display)
+        values, problems = cached(cache, "fields", key, lambda: _read_fields(raw))
+        report.extend(problems)
+        if values is not None:
+            drafts.append(_Draft(raw, dict(values)))
 
     documents = {d.raw.rel: config.urls.path("page" if d.raw.is_page else "article", slug=d.fields["slug"])
                  for d in drafts if d.fields.get("slug")}
     articles: list[Article] = []
     pages: list[Page] = []
     for d in drafts:
-        body = _body(d.raw, config, loaded, documents, report)
+        body = _body(d.raw, config, loaded, documents, report, cache)
         values = d.fields
         if values.pop("_invalid", False) or not values.get("slug"):
             continue
@@ -82,10 +79,37 @@ def validate(loaded: LoadedContent, config: SiteConfig) -> Content:
     return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems))
 
 
+def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:
+    """One document's front-matter read on its own: a pure function of the file, so cacheable."""
+    assert raw.meta is not None
+    report = Report()
+    fields = Fields(raw.meta, raw.display, report)
+    if raw.meta.value is not None and not isinstance(raw.meta.value, dict):
+        report.error(raw.display, raw.body_line - 1 if raw.body_line > 1 else 1, "front-matter",
+                     "is not a list of fields", "write one field a line, e.g. title: …")
+        return None, tuple(report.problems)
+    for path, line in raw.meta.duplicates:
+        report.error(raw.display, line, ".".join(map(str, path)), "is given twice", "keep one of the two lines")
+    values = _read_page(fields, raw) if raw.is_page else _read_article(fields, raw)
+    return values, tuple(report.problems)
+
+
 def _body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
-          report: Report) -> Body:
+          report: Report, cache: BuildCache | None = None) -> Body:
     resolver = markdown.Resolver(raw.rel, config.base_path, loaded.media, documents)
-    body, problems = markdown.render(raw.body, resolver, raw.body_line)
+    key = digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))   # the body is part of the file
+    hit = cache.table("bodies").get(key) if cache is not None and cache.enabled else None
+    # A cached body stands only if every link it resolved still resolves the same way.
+    if hit is not None and all(resolver.lookup(target) == found for target, found in hit[2]):
+        body, problems = hit[0], hit[1]
+    else:
+        recorder = markdown.RecordingResolver(raw.rel, config.base_path, loaded.media, documents)
+        body, problems = markdown.render(raw.body, recorder, raw.body_line)
+        if cache is not None and cache.enabled:
+            cache.table("bodies")[key] = (body, problems, tuple(sorted(recorder.lookups.items())))
+            cache.touch("bodies")
+    if cache is not None:
+        cache.used("bodies", key)
     for p in problems:
         report.error(raw.display, p.line, p.field, p.message, p.hint)
     return body

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .render import Rendered
+from .output import Rendered
 
 MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
 
@@ -138,43 +138,129 @@ def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] 
 def _write_locked(rendered: Rendered, output: Path, protected: tuple[Path, ...]) -> WriteStats:
     _recover(output)
     previous = _check_output(output, protected)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    spare = _spare(output)
+    if spare is not None and output.exists():
+        staging, have = spare, _take_manifest(spare)
+    else:
+        staging, have = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)), {}
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
-        manifest, written, unchanged = {}, 0, 0
-        for rel in sorted(set(rendered.files) | set(rendered.copies)):
-            target = _safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in rendered.files:
-                data = rendered.files[rel]
-                digest = _digest(data)
-            else:
-                source = rendered.copies[rel]
-                digest = _file_digest(source)
-            manifest[rel] = digest
-            if len(manifest) == 2:
-                _pause("writing")     # the first file is in the staging folder
-            old = output / rel
-            if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
-                try:
-                    os.link(old, target)
-                    unchanged += 1
-                    continue
-                except OSError:
-                    pass
-            if rel in rendered.files:
-                target.write_bytes(data)
-            else:
-                shutil.copyfile(source, target)
-            written += 1
+        manifest = _fill(staging, rendered, output, previous, have)
         (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
-        removed = len(set(previous) - set(manifest))
         _pause("staged")
         _swap(staging, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging != spare:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteStats(written, unchanged, removed)
+    written = sum(1 for rel, d in manifest.items() if previous.get(rel) != d)
+    removed = len(set(previous) - set(manifest))
+    return WriteStats(written, len(manifest) - written, removed)
+
+
+def _spare_path(output: Path) -> Path:
+    return output.parent / f".{output.name}.spare"
+
+
+def _spare(output: Path) -> Path | None:
+    """The site before the previous one, kept to be brought up to date and swapped in:
+    far cheaper than making every folder of a large site anew."""
+    spare = _spare_path(output)
+    return spare if spare.is_dir() and not spare.is_symlink() else None
+
+
+def _take_manifest(folder: Path) -> dict[str, str] | None:
+    """The folder's manifest, removed first so a build killed half-way leaves it unknown.
+    None: the folder's files are not known (every one is checked)."""
+    marker = folder / MARKER
+    try:
+        data = json.loads(marker.read_text("utf-8"))
+        files = data.get("files") if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        files = None
+    marker.unlink(missing_ok=True)
+    return files if isinstance(files, dict) else None
+
+
+def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, str],
+          have: dict[str, str] | None) -> dict[str, str]:
+    """Make *staging* hold exactly the rendered site; return its manifest.
+
+    A file already there with the right bytes stays; one the live site has is
+    hard-linked from it (same inode and mtime); others are written. Files are replaced by
+    rename, never rewritten in place, since they may share an inode with the live site.
+    """
+    if have is None:    # unknown contents: digests of what is there are not trusted
+        have = {}
+        for dirpath, _, filenames in os.walk(staging):
+            for name in filenames:
+                rel = Path(dirpath, name).relative_to(staging).as_posix()
+                have[rel] = ""
+    manifest: dict[str, str] = {}
+    made: set[Path] = set()
+    outputs = rendered.outputs
+    for rel in outputs:
+        if rel in rendered.files:
+            data = rendered.files[rel]
+            digest = _digest(data)
+        elif rel in rendered.copies:
+            source = rendered.copies[rel]
+            digest = _file_digest(source)
+        else:
+            # Not rendered again: the previous site's file stands, if it is still there.
+            digest = rendered.kept[rel]
+            if previous.get(rel) != digest:
+                raise WriteError(f"{rel} changed in {output.name}/ during the build",
+                                 "build again (or build with --no-cache)")
+        manifest[rel] = digest
+        if len(manifest) == 2:
+            _pause("writing")     # the first file is in the staging folder
+        if have.get(rel) == digest:     # the spare's own manifest: it already holds these bytes
+            continue
+        target = _safe_join(staging, rel)
+        if target.parent not in made:
+            if target.parent.is_file() or target.parent.is_symlink():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        tmp = target.parent / f".{target.name}.confsite-tmp"
+        tmp.unlink(missing_ok=True)
+        old = output / rel
+        linked = False
+        if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
+            try:
+                os.link(old, tmp)
+                linked = True
+            except OSError:
+                pass
+        if not linked:
+            if rel in rendered.files:
+                tmp.write_bytes(rendered.files[rel])
+            elif rel in rendered.copies:
+                shutil.copyfile(rendered.copies[rel], tmp)
+            else:
+                raise WriteError(f"{rel} went missing from {output.name}/ during the build",
+                                 "build again (or build with --no-cache)")
+        os.replace(tmp, target)
+    stale = set(have) - set(manifest)
+    for rel in sorted(stale):
+        path = _safe_join(staging, rel)
+        try:
+            path.unlink()
+        except IsADirectoryError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+    for folder in sorted({_safe_join(staging, rel).parent for rel in stale}, key=lambda p: -len(p.parts)):
+        while folder != staging:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+    return manifest
 
 
 def _recover(output: Path) -> None:
@@ -215,12 +301,17 @@ def _swap(staging: Path, output: Path) -> None:
     if not output.exists():
         os.rename(staging, output)
         return
+    spare = _spare_path(output)
     if os.environ.get("CONFSITE_TEST_NO_EXCHANGE") != "1" and _exchange(staging, output):
         _pause("swapped")
-        shutil.rmtree(staging, ignore_errors=True)   # now holds the previous site
+        if staging != spare:        # staging now holds the previous site: keep it as the spare
+            shutil.rmtree(spare, ignore_errors=True)
+            os.rename(staging, spare)
         return
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
     _pause("renamed")
     os.rename(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    if old != spare:
+        shutil.rmtree(spare, ignore_errors=True)
+        os.rename(old, spare)

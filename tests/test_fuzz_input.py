@@ -126,7 +126,7 @@ def build_in_process(content: Path) -> tuple[pipeline.BuildResult | None, list, 
             tracemalloc.stop()
         result = None
         if site is not None:
-            result = pipeline.BuildResult(site, render.render_site(site), None)
+            result = pipeline.BuildResult(config, render.render_site(site), None, _site=site)
     return result, problems, peak
 
 

@@ -1,0 +1,210 @@
+"""The persistent build cache: results of pure steps, kept between builds.
+
+The cache lives in a git-ignored folder beside the output (``.confsite-cache/<output>/``
+unless ``SiteConfig.cache_dir`` names another). It holds named *tables*, each a dict
+pickled to one file and loaded on first use. Every key is a content digest of what the
+value was computed from, so a stale entry is never found, only unused. A table that
+cannot be read (corrupt, truncated, written by another version) is treated as empty and
+rebuilt: the cache can speed a build up but never change or break its output.
+
+Tables in use: ``state`` (input snapshot and last build), ``documents`` (parsed files by
+digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
+and any pure function of the model via :meth:`BuildCache.memo` (e.g. QR codes by URL).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .config import SiteConfig
+
+FORMAT = 1
+T = TypeVar("T")
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        data = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Digest of the generator's own code and catalogues: a new confsite starts a new cache."""
+    root = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(FORMAT).encode())
+    for path in sorted([*root.glob("*.py"), *root.glob("locale/*.po")]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def default_dir(config: SiteConfig) -> Path:
+    if config.cache_dir is not None:
+        return Path(config.cache_dir)
+    output = Path(os.path.abspath(config.output_dir))
+    return output.parent / ".confsite-cache" / output.name
+
+
+class BuildCache:
+    """Tables of cached results; ``BuildCache(None)`` is a cache that never reads or writes."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._tables: dict[str, dict] = {}
+        self._dirty: set[str] = set()
+        self._used: dict[str, set[str]] = {}
+        self._recorded: dict[str, dict] | None = None
+        self.spent: dict[str, float] = {}      # seconds spent computing misses, by table
+
+    @classmethod
+    def for_config(cls, config: SiteConfig, enabled: bool = True) -> BuildCache:
+        return cls(default_dir(config) if enabled else None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _path(self, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{name}.pickle"
+
+    def table(self, name: str) -> dict:
+        if name not in self._tables:
+            self._tables[name] = self._read(name) if self.enabled else {}
+        return self._tables[name]
+
+    def _read(self, name: str) -> dict:
+        try:
+            with self._path(name).open("rb") as f:
+                data = pickle.load(f)
+        except FileNotFoundError:
+            return {}
+        except Exception:       # corrupt, truncated or foreign: start this table afresh
+            return {}
+        if not isinstance(data, dict) or data.get("version") != code_version() or not isinstance(data.get("items"), dict):
+            return {}
+        return data["items"]
+
+    def replace(self, name: str, items: dict) -> None:
+        self._tables[name] = items
+        self._dirty.add(name)
+
+    def touch(self, name: str) -> None:
+        self._dirty.add(name)
+
+    def used(self, name: str, key: str) -> None:
+        """Note that this build needed *key*; entries no build needed are dropped on save."""
+        self._used.setdefault(name, set()).add(key)
+
+    def memo(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under *key* in table *name* (for pure functions only)."""
+        table = self.table(name)
+        self.used(name, key)
+        try:
+            return table[key]
+        except KeyError:
+            start = time.perf_counter()
+            value = table[key] = compute()
+            self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+            self._dirty.add(name)
+            if self._recorded is not None:
+                self._recorded.setdefault(name, {})[key] = value
+            return value
+
+    # A forked render worker records what it computed and hands it back to the parent.
+
+    def start_recording(self) -> None:
+        self._recorded = {}
+        self.spent = {}
+
+    def recorded(self) -> dict:
+        out = {"items": self._recorded or {}, "used": self._used, "spent": self.spent}
+        self._recorded, self._used, self.spent = {}, {}, {}
+        return out
+
+    def merge(self, recorded: dict) -> None:
+        for name, items in recorded.get("items", {}).items():
+            self.table(name).update(items)
+            self._dirty.add(name)
+        for name, keys in recorded.get("used", {}).items():
+            self._used.setdefault(name, set()).update(keys)
+        for name, seconds in recorded.get("spent", {}).items():
+            self.spent[name] = self.spent.get(name, 0.0) + seconds
+
+    def save(self) -> None:
+        """Write the changed tables, without the entries this build did not need."""
+        if not self.enabled:
+            return
+        assert self.folder is not None
+        for name in sorted(self._dirty):
+            items = self._tables.get(name, {})
+            if name in self._used:
+                keep = self._used[name]
+                items = {k: v for k, v in items.items() if k in keep}
+            tmp = None
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump({"version": code_version(), "items": items}, f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self._path(name))
+            except Exception:   # a cache that cannot be written only makes the next build slower
+                if tmp:
+                    Path(tmp).unlink(missing_ok=True)
+        self._dirty.clear()
+
+
+def cached(cache: BuildCache | None, name: str, key: str, compute: Callable[[], Any]) -> Any:
+    return cache.memo(name, key, compute) if cache is not None and cache.enabled else compute()
+
+
+_ACTIVE: BuildCache | None = None
+
+
+def active_cache() -> BuildCache | None:
+    """The cache of the build in progress (None outside a build or with ``--no-cache``)."""
+    return _ACTIVE if _ACTIVE is not None and _ACTIVE.enabled else None
+
+
+@contextmanager
+def activated(cache: BuildCache):
+    global _ACTIVE
+    previous, _ACTIVE = _ACTIVE, cache
+    try:
+        yield cache
+    finally:
+        _ACTIVE = previous
+
+
+def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
+    """For pure functions of the model called while rendering (QR codes by URL, search
+    records, feed entries): ``compute()`` once per *key* across builds, when a cache is on.
+    The time spent computing is reported as the stage *name* of the build's timings."""
+    cache = active_cache()
+    if cache is None:
+        start = time.perf_counter()
+        value = compute()
+        _UNCACHED[name] = _UNCACHED.get(name, 0.0) + time.perf_counter() - start
+        return value
+    return cache.memo(name, key, compute)
+
+
+_UNCACHED: dict[str, float] = {}
+
+
+def take_uncached_times() -> dict[str, float]:
+    out = dict(_UNCACHED)
+    _UNCACHED.clear()
+    return out

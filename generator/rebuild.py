@@ -1,0 +1,241 @@
+"""What a rebuild may skip: the no-op check and the signature of every page.
+
+Two questions, both answered from the persistent cache (``cache.py``):
+
+* Did any input change since the last build? ``snapshot`` takes the size, mtime and
+  inode of every file of the content folder and the theme; when they match the last
+  build's (and the output folder is the one that build wrote) there is nothing to do.
+  A file whose mtime was too close to the last snapshot is never trusted ("racy", as
+  git calls it): the build then runs and compares contents.
+* Which pages must be rendered again? A page's *signature* is a digest of everything it
+  is made from: its template (with what it extends, includes and imports), the site-wide
+  facts every page may show (``global_digest``), and the route's ``deps`` resolved to
+  digests (see ``routes.py``). A page whose signature is the one recorded for the file in
+  the previous output is kept as it is.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .cache import BuildCache, code_version, digest, memoized
+from .config import SiteConfig
+from .theme import bundled_templates
+
+if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
+    import jinja2
+
+    from .routes import Route
+    from .site import Site
+    from .theme import Asset
+
+RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
+MARKER = ".confsite.json"
+
+
+# -- the no-op check --------------------------------------------------------------------
+
+def _stat_lines(root: Path, label: str) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+OWN_FILES = {".published-urls"}   # content files a build itself writes (permalinks.record)
+
+
+def snapshot(config: SiteConfig, options: str) -> dict:
+    """The stat of every input: ``files`` (a digest), ``own`` (the files a build writes
+    itself, e.g. the manifest of published addresses) and ``trusted`` (no file was saved
+    so recently that a second save in the same clock tick could go unseen)."""
+    taken = time.time_ns()
+    lines = [code_version(), options, repr(config)]
+    own = []
+    newest = 0
+    for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
+        for line in _stat_lines(root, label):
+            if label == "content" and line.split(":", 2)[1] in OWN_FILES:
+                own.append(line)
+                continue
+            lines.append(line)
+            newest = max(newest, int(line.rsplit(":", 2)[1]))
+    return {"files": digest("\n".join(lines)), "own": own, "trusted": newest < taken - RACY_NS}
+
+
+def after_own_write(snap: dict, config: SiteConfig) -> dict:
+    """The snapshot once the build has written its own files into the content folder."""
+    own = []
+    for name in sorted(OWN_FILES):
+        try:
+            st = os.stat(config.content_dir / name)
+        except OSError:
+            continue
+        own.append(f"content:{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+    return {**snap, "own": own}
+
+
+def output_stamp(output: Path) -> str | None:
+    """Identity of the output folder's manifest: changes whenever anything rewrites the site."""
+    try:
+        st = os.stat(output / MARKER)
+        top = os.stat(output)
+    except OSError:
+        return None
+    return f"{top.st_ino}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def unchanged(cache: BuildCache, snap: dict, output: Path) -> dict | None:
+    """The last build's summary when nothing changed since it, else None."""
+    state = cache.table("state")
+    last = state.get("last")
+    if not isinstance(last, dict) or not snap["trusted"] or last.get("snapshot") != (snap["files"], snap["own"]):
+        return None
+    stamp = output_stamp(output)
+    if stamp is None or last.get("output") != stamp:
+        return None
+    return last
+
+
+def remember(cache: BuildCache, snap: dict, output: Path, summary: dict) -> None:
+    cache.replace("state", {"last": {**summary, "snapshot": (snap["files"], snap["own"]) if snap["trusted"] else None,
+                                     "output": output_stamp(output)}})
+
+
+# -- signatures of pages ----------------------------------------------------------------
+
+def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
+    """Digest of each template with every template it extends, includes or imports."""
+    import jinja2
+
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str] | None] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, name)
+        sources[name] = source
+        found = memoized("template-refs", digest(source), lambda: _references(env, source))
+        refs[name] = None if None in found else {str(f) for f in found}
+        for f in refs[name] or ():
+            try:
+                visit(f)
+            except jinja2.TemplateNotFound:
+                sources[f] = ""
+                refs[f] = set()
+
+    out: dict[str, str] = {}
+    everything: str | None = None
+    for name in sorted(set(names)):
+        try:
+            visit(name)
+        except jinja2.TemplateNotFound:
+            out[name] = "missing"
+            continue
+        closure, todo, dynamic = set(), [name], False
+        while todo:
+            n = todo.pop()
+            if n in closure:
+                continue
+            closure.add(n)
+            if refs.get(n) is None:
+                dynamic = True
+            todo.extend(refs.get(n) or ())
+        if dynamic:     # a template chosen at run time: depend on the whole theme
+            if everything is None:
+                everything = _all_templates(env)
+            out[name] = everything
+        else:
+            out[name] = digest(*(f"{n}\0{sources.get(n, '')}" for n in sorted(closure)))
+    return out
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str | None]:
+    """Templates a template's source names (None: one chosen at run time)."""
+    import jinja2
+    from jinja2 import meta
+
+    try:
+        return list(meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return [None]
+
+
+def _all_templates(env: jinja2.Environment) -> str:
+    assert env.loader is not None
+    parts = []
+    for name in sorted(env.loader.list_templates()):
+        parts.append(name + "\0" + env.loader.get_source(env, name)[0])
+    return digest(*parts)
+
+
+def _card(doc) -> str:
+    """Digest of what a listing may show of an article or page: every field but the body
+    (and the file's digest, which changes with the body)."""
+    return digest(repr(tuple(getattr(doc, f.name) for f in fields(doc) if f.name not in ("body", "digest"))))
+
+
+def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
+    """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
+    parts = [code_version(), repr(site.config)]
+    parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
+    parts += [repr(u.ref) for u in site.units]
+    parts += [f"{y.year}:{y.url}" for y in site.years]
+    parts += [repr((p.title, p.url, p.order)) for p in site.pages]
+    parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
+    # Media files: pages show an image's size and its variants (images.prepare).
+    media = sorted({rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media})
+    for rel in media:
+        try:
+            st = os.stat(site.config.content_dir / rel)
+            parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        except OSError:
+            parts.append(f"{rel}:missing")
+    return digest(*parts)
+
+
+class Signer:
+    """Resolves route ``deps`` to digests and signs each route."""
+
+    def __init__(self, site: Site, templates: dict[str, str], site_digest: str):
+        self.templates = templates
+        self.site_digest = site_digest
+        self.cards: dict[str, str] = {}
+        self.full: dict[str, str] = {}
+        for doc in (*site.articles, *site.pages):
+            # An article's fields come from its own file (and the URL pattern, in url):
+            # their digest is remembered by the file's, with the fields that depend on more.
+            key = digest(doc.digest, doc.source, doc.display, doc.url, repr(getattr(doc, "images", ())))
+            card = memoized("cards", key, lambda: _card(doc))
+            self.cards[doc.source] = card
+            self.full[doc.source] = digest(card, doc.body.html, doc.body.text, repr(doc.body.headings),
+                                           repr(doc.body.media))
+        self._all: dict[str, str] = {}
+
+    def _token(self, token: str) -> str:
+        if token == "*":
+            if "*" not in self._all:
+                self._all["*"] = digest(*(f"{k}\0{v}" for k, v in sorted(self.full.items())))
+            return self._all["*"]
+        if token == "cards":
+            if "cards" not in self._all:
+                self._all["cards"] = digest(*(f"{k}\0{v}" for k, v in sorted(self.cards.items())))
+            return self._all["cards"]
+        if token.startswith("card:"):
+            return self.cards.get(token[5:], "missing")
+        return self.full.get(token, token)
+
+    def sign(self, route: Route) -> str:
+        deps = sorted(route.deps)
+        return digest(self.site_digest, route.url, route.template, self.templates.get(route.template, ""),
+                      *(f"{t}\0{self._token(t)}" for t in deps))

@@ -1,0 +1,235 @@
+"""Incremental builds: the build cache may make a build faster, never different.
+
+After every step of random edit sequences the cached build's output folder is compared
+byte for byte with a clean ``--no-cache`` build of the same content.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline, render
+from sitekit import build, copy_fixture, tree_bytes
+
+CLUSTERS = ["Cụm thi đua các tỉnh, thành Bắc Bộ", "Cụm thi đua Sở Nội vụ các tỉnh Tây Nguyên",
+            "Cụm thi đua Sở Nội vụ các tỉnh, thành Tây Nam Bộ"]
+UNITS = ["Sở Nội vụ tỉnh Quảng Ninh", "Sở Nội vụ tỉnh Gia Lai", "Sở Nội vụ thành phố Cần Thơ",
+         "Sở Nội vụ tỉnh Nam Định", "Sở Nội vụ tỉnh Kon Tum"]
+ARTICLE_TEMPLATE = ("{% extends 'base.html' %}{% block main %}<h1>{{ article.title }}</h1>"
+                    "<p class=\"mark-{n}\">{{ article.date|long_date }}</p>{{ article.body.html|safe }}{% endblock %}\n")
+
+
+def _articles(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "reports").rglob("*.md") if not p.name.startswith("_"))
+
+
+def _set_field(path: Path, key: str, value: str | None) -> None:
+    text = path.read_text("utf-8")
+    head, sep, body = text.partition("\n---\n")
+    lines = [ln for ln in head.splitlines() if not ln.startswith(f"{key}:")]
+    if value is not None:
+        lines.insert(2, f"{key}: {value}")
+    path.write_text("\n".join(lines) + sep + body, "utf-8")
+
+
+def _edit(root: Path, rng: random.Random, step: int) -> str:
+    """One random editor's change to the content folder; returns what was done."""
+    articles = _articles(root)
+    kind = rng.choice(["body", "body", "title", "cluster", "host", "add", "remove", "template", "page", "link"])
+    target = rng.choice(articles)
+    if kind == "body":
+        with target.open("a", encoding="utf-8") as f:
+            f.write(f"\nĐoạn thêm số {step}: các đơn vị thống nhất nội dung.\n")
+    elif kind == "title":
+        _set_field(target, "title", f"Hội nghị đổi tên lần {step}")
+    elif kind == "cluster":
+        name = rng.choice([*CLUSTERS, None])
+        _set_field(target, "cluster", f'"{name}"' if name else None)
+    elif kind == "host":
+        _set_field(target, "host", rng.choice(UNITS))
+    elif kind == "add":
+        year = rng.choice([2019, 2021, 2022, 2023])
+        (root / "reports/moi").mkdir(parents=True, exist_ok=True)
+        (root / f"reports/moi/bai-{step}.md").write_text(
+            f"---\ntitle: Hội nghị bổ sung số {step}\ndate: {year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\n"
+            f'cluster: "{rng.choice(CLUSTERS)}"\nhost: {rng.choice(UNITS)}\nsummary: Bài thêm ở bước {step}.\n'
+            f"---\nNội dung bài số {step}.\n", "utf-8")
+    elif kind == "remove" and len(articles) > 3:
+        target.unlink()
+    elif kind == "template":
+        override = root / "templates/article.html"
+        if override.exists() and rng.random() < 0.4:
+            override.unlink()
+        else:
+            override.parent.mkdir(exist_ok=True)
+            override.write_text(ARTICLE_TEMPLATE.replace("{n}", str(step)), "utf-8")
+    elif kind == "page":
+        _set_field(root / "pages/gioi-thieu.md", "title", f"Giới thiệu {step}")
+    elif kind == "link":
+        other = rng.choice(articles)
+        rel = os.path.relpath(other, target.parent).replace(os.sep, "/")
+        with target.open("a", encoding="utf-8") as f:
+            f.write(f"\nXem thêm [bài liên quan]({rel}).\n")
+    return f"{kind} {target.relative_to(root)}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cached_builds_match_clean_builds_after_random_edits(tmp_path, seed):
+    rng = random.Random(seed)
+    root = copy_fixture("basic", tmp_path / "content")
+    done = []
+    for step in range(10):
+        if step:
+            done.append(_edit(root, rng, step))
+        # Renames and removals are the point here, not the guard of published addresses.
+        code, _, err = build(root, tmp_path / "site", "--allow-removed")
+        clean_code, _, clean_err = build(root, tmp_path / "clean", "--no-cache", "--allow-removed")
+        assert (code, err) == (clean_code, clean_err), done
+        if code == 0:
+            assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean"), done
+    assert (tmp_path / ".confsite-cache/site").is_dir()
+    assert not (tmp_path / ".confsite-cache/clean").exists()
+
+
+def _old_mtimes(root: Path) -> None:
+    """Files saved a while ago, as an editor's would be (not within the racy window)."""
+    past = time.time() - 60
+    for p in root.rglob("*"):
+        os.utime(p, (past, past))
+
+
+def test_a_body_edit_renders_only_the_pages_that_show_the_body(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    config = pipeline.configure(root, tmp_path / "site")
+    first = pipeline.build(config)
+    target = root / "reports/bac-bo/tong-ket-2019.md"
+    with target.open("a", encoding="utf-8") as f:
+        f.write("\nMột câu mới trong thân bài.\n")
+    second = pipeline.build(config)
+    pages = {p for p in second.rendered.files if p.endswith((".html", ".xml"))}
+    article = next(a for a in second.site.articles if a.source == "reports/bac-bo/tong-ket-2019.md")
+    assert article.url + "index.html" in pages
+    # Listings show titles and summaries, not bodies: they are kept as they were.
+    # (Feeds carry bodies; the search page and the data page depend on everything.)
+    assert not any(p.endswith("index.html") and p.startswith(("cum-thi-dua/", "don-vi/", "nam/")) for p in pages), pages
+    assert "sitemap.xml" not in pages
+    assert len(pages) <= 6, pages
+    assert second.written.unchanged >= len([p for p in first.rendered.outputs if p.endswith(".html")]) - 6
+
+
+def test_a_title_edit_renders_the_listings_that_show_it(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    config = pipeline.configure(root, tmp_path / "site")
+    pipeline.build(config)
+    _set_field(root / "reports/bac-bo/tong-ket-2019.md", "title", "Tổng kết năm 2019, tên mới")
+    second = pipeline.build(config, allow_removed=True)     # the title gives the page a new address
+    assert "Tổng kết năm 2019, tên mới" in (tmp_path / "site/cum-thi-dua/bac-bo/index.html").read_text("utf-8")
+    assert "cum-thi-dua/tay-nguyen/index.html" not in second.rendered.files
+
+
+def test_a_template_edit_renders_the_pages_that_use_it(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    config = pipeline.configure(root, tmp_path / "site")
+    pipeline.build(config)
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        "{% extends 'base.html' %}{% block main %}<p>Mẫu mới: {{ page.title }}</p>{% endblock %}", "utf-8")
+    second = pipeline.build(config)
+    html = {p for p in second.rendered.files if p.endswith(".html")}
+    assert html == {"gioi-thieu/index.html"}
+    assert "Mẫu mới: Giới thiệu" in (tmp_path / "site/gioi-thieu/index.html").read_text("utf-8")
+
+
+def test_nothing_changed_means_nothing_rendered_and_files_untouched(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    _old_mtimes(root)
+    assert build(root, tmp_path / "site")[0] == 0
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    code, out, _ = build(root, tmp_path / "site")
+    assert code == 0 and "nothing changed since the last build" in out
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
+    # An edit is seen again (the no-op check looks at every file's size and mtime).
+    page = root / "pages/gioi-thieu.md"
+    page.write_text(page.read_text("utf-8") + "\nCâu mới.\n", "utf-8")
+    code, out, _ = build(root, tmp_path / "site")
+    assert code == 0 and "nothing changed" not in out
+    assert "Câu mới." in (tmp_path / "site/gioi-thieu/index.html").read_text("utf-8")
+
+
+def test_unchanged_pages_keep_their_files_after_an_edit(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    assert build(root, tmp_path / "site")[0] == 0
+    home = tmp_path / "site/gioi-thieu/index.html"
+    before = home.stat()
+    with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
+        f.write("\nThêm.\n")
+    assert build(root, tmp_path / "site")[0] == 0
+    after = home.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    assert build(root, tmp_path / "site", "--no-cache")[0] == 0
+    assert not (tmp_path / ".confsite-cache").exists()
+    assert build(root, tmp_path / "site")[0] == 0
+    cache = tmp_path / ".confsite-cache/site"
+    # Poison the cache: every cached Markdown body now says something else.
+    bodies = cache / "bodies.pickle"
+    data = pickle.loads(bodies.read_bytes())
+    for key, (body, problems, lookups) in data["items"].items():
+        data["items"][key] = (type(body)("<p>POISON</p>", body.headings, body.media, "POISON"), problems, lookups)
+    bodies.write_bytes(pickle.dumps(data))
+    (root / "pages/gioi-thieu.md").write_text("---\ntitle: Giới thiệu\n---\nTrang giới thiệu mới.\n", "utf-8")
+    def state() -> dict:
+        return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(cache.rglob("*")) if p.is_file()}
+
+    before = state()
+    assert build(root, tmp_path / "site", "--no-cache")[0] == 0
+    assert state() == before
+    assert not any(b"POISON" in data for data in tree_bytes(tmp_path / "site").values())
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05\x95garbage"])
+def test_a_damaged_cache_is_rebuilt_not_a_crash(tmp_path, damage):
+    root = copy_fixture("basic", tmp_path / "content")
+    assert build(root, tmp_path / "site")[0] == 0
+    cache = tmp_path / ".confsite-cache/site"
+    names = sorted(p.name for p in cache.glob("*.pickle"))
+    assert {"bodies.pickle", "documents.pickle", "routes.pickle", "state.pickle"} <= set(names)
+    for p in cache.glob("*.pickle"):
+        p.write_bytes(damage)
+    with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
+        f.write("\nThêm một câu.\n")
+    code, _, err = build(root, tmp_path / "site")
+    assert code == 0 and "Traceback" not in err
+    assert build(root, tmp_path / "clean", "--no-cache")[0] == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
+    assert sorted(p.name for p in cache.glob("*.pickle")) == names     # written afresh
+
+
+def test_parallel_rendering_gives_the_same_site(tmp_path, monkeypatch):
+    root = copy_fixture("basic", tmp_path / "content")
+    one = pipeline.build(pipeline.configure(root, tmp_path / "one"), cache=False, jobs=1)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    two = pipeline.build(pipeline.configure(root, tmp_path / "two"), cache=False, jobs=2)
+    assert list(one.rendered.files) == list(two.rendered.files)
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_a_template_error_in_a_render_worker_is_reported_like_any_other(tmp_path, monkeypatch):
+    root = copy_fixture("basic", tmp_path / "content")
+    (root / "templates").mkdir()
+    (root / "templates/article.html").write_text("{% extends 'base.html' %}{% block main %}{{ article.nothing }}"
+                                                 "{% endblock %}", "utf-8")
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    code, _, err = build(root, tmp_path / "site", "--jobs", "2")
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"content/templates/article\.html:1: template: while making /bai-viet/", err), err
+    assert not (tmp_path / "site").exists()
