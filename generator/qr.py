@@ -47,6 +47,7 @@ def size(url: str) -> int:
     return len(matrix(url)) + 2 * QUIET_ZONE
 
 
+@lru_cache(maxsize=8192)
 def path_data(url: str) -> str:
     """One SVG path of the dark modules: a 1-module-wide stroke along each horizontal run
     (``M x y.5 h run``), about half the size of a filled rectangle per run."""
@@ -84,28 +85,42 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 @lru_cache(maxsize=1024)
 def png(url: str) -> bytes:
-    """A 1-bit greyscale PNG for print: 16 px a module, marked 300 dpi (≈1.4 mm a module)."""
+    """A 1-bit greyscale PNG for print: 16 px a module, marked 300 dpi (≈1.4 mm a module).
+
+    Each module row is 16 identical pixel rows: the first carries the pixels (filter
+    0), the other 15 say "same as the row above" (filter 2, all zero bytes), which
+    run-length coding compresses to almost nothing, ~4× faster than plain deflate."""
     n = size(url)
     px = n * PNG_MODULE_PX
     step = PNG_MODULE_PX // 8                         # bytes a module takes in a 1-bit row
     quiet = b"\xff" * (QUIET_ZONE * step)
-    blank = b"\x00" + b"\xff" * (n * step)           # filter byte 0, then a white row
-    rows = [blank] * (QUIET_ZONE * PNG_MODULE_PX)
+    same = b"\x02" + bytes(n * step)                 # filter "up": a copy of the row above
+    repeat = [same] * (PNG_MODULE_PX - 1)
+    rows = [b"\x00" + b"\xff" * (n * step)] + [same] * (QUIET_ZONE * PNG_MODULE_PX - 1)
+    previous = None
     for row in matrix(url):
-        grey = row.translate(_GREY)
-        wide = bytearray(len(grey) * step)
-        for i in range(step):
-            wide[i::step] = grey
-        rows.extend([b"\x00" + quiet + bytes(wide) + quiet] * PNG_MODULE_PX)
-    rows.extend([blank] * (QUIET_ZONE * PNG_MODULE_PX))
+        if row == previous:
+            rows.append(same)
+        else:
+            grey = row.translate(_GREY)
+            wide = bytearray(len(grey) * step)
+            for i in range(step):
+                wide[i::step] = grey
+            rows.append(b"\x00" + quiet + bytes(wide) + quiet)
+            previous = row
+        rows.extend(repeat)
+    rows.append(b"\x00" + b"\xff" * (n * step))
+    rows.extend([same] * (QUIET_ZONE * PNG_MODULE_PX - 1))
+    packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = packer.compress(b"".join(rows)) + packer.flush()
     per_metre = round(PNG_DPI / 0.0254)
     return (b"\x89PNG\r\n\x1a\n"
             + _chunk(b"IHDR", struct.pack(">IIBBBBB", px, px, 1, 0, 0, 0, 0))
             + _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-            + _chunk(b"IDAT", zlib.compress(b"".join(rows), 6))
+            + _chunk(b"IDAT", data)
             + _chunk(b"IEND", b""))
 
 
 def clear_cache() -> None:
-    for fn in (matrix, svg, png):
+    for fn in (matrix, path_data, svg, png):
         fn.cache_clear()

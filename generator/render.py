@@ -160,9 +160,13 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     todo = [r for r in routes(site) if only is None or only(r)]
     kept = reuse(env, theme_assets, todo) if reuse is not None else {}
     todo = [r for r in todo if r.output not in kept]
-    for route, data in zip(todo, _render_all(env, todo, jobs)):
+    index: dict[str, bytes] = {}
+    # The search index depends on every article (never left stale); with render workers
+    # it is made here, in the parent, while they render.
+    pages = _render_all(env, todo, jobs, meanwhile=lambda: index.update(search_files(site)))
+    for route, data in zip(todo, pages):
         files[route.output] = data
-    files.update(search_files(site))       # depends on every article: never left stale
+    files.update(index)
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
@@ -171,10 +175,15 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
 _WORK: tuple[jinja2.Environment, list[Route]] | None = None
 
 
-def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None) -> list[bytes]:
+def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
+                meanwhile: Callable[[], None] = lambda: None) -> list[bytes]:
+    """Every route of *todo* rendered, in order; ``meanwhile()`` runs in this process
+    while the workers render (or after rendering, without workers)."""
     jobs = jobs if jobs is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     if jobs <= 1 or len(todo) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [render_route(env, r) for r in todo]
+        pages = [render_route(env, r) for r in todo]
+        meanwhile()
+        return pages
     global _WORK
     for name in sorted({r.template for r in todo}):   # compile once, before the fork
         try:
@@ -187,7 +196,9 @@ def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None) ->
     out: list[bytes] = []
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for pages, error, memos in pool.imap(_render_chunk, chunks):
+            results = pool.imap(_render_chunk, chunks)
+            meanwhile()
+            for pages, error, memos in results:
                 cache = active_cache()
                 if cache is not None:
                     cache.merge(memos)

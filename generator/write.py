@@ -145,7 +145,7 @@ def _write_locked(rendered: Rendered, output: Path, protected: tuple[Path, ...])
         staging, have = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)), {}
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
-        manifest = _fill(staging, rendered, output, previous, have)
+        manifest = _fill(staging, rendered, output, previous, have, fresh=staging != spare)
         (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
         _pause("staged")
         _swap(staging, output)
@@ -183,12 +183,14 @@ def _take_manifest(folder: Path) -> dict[str, str] | None:
 
 
 def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, str],
-          have: dict[str, str] | None) -> dict[str, str]:
+          have: dict[str, str] | None, fresh: bool = False) -> dict[str, str]:
     """Make *staging* hold exactly the rendered site; return its manifest.
 
     A file already there with the right bytes stays; one the live site has is
     hard-linked from it (same inode and mtime); others are written. Files are replaced by
     rename, never rewritten in place, since they may share an inode with the live site.
+    A *fresh* staging folder (made empty by this build) shares nothing: a new file that
+    is not linked is written in its place directly.
     """
     if have is None:    # unknown contents: digests of what is there are not trusted
         have = {}
@@ -223,6 +225,13 @@ def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, s
                 target.parent.unlink()
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        if fresh and previous.get(rel) != digest and rel in rendered.files:
+            try:
+                with open(target, "xb") as f:
+                    f.write(rendered.files[rel])
+                continue
+            except OSError:     # something is in the way (a folder of the same name): the careful path
+                pass
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         tmp = target.parent / f".{target.name}.confsite-tmp"
