@@ -25,7 +25,9 @@ from typing import Any, Callable, TypeVar
 
 from .config import SiteConfig
 
-FORMAT = 1
+FORMAT = 2
+WHOLE = ("state", "routes")    # tables read and written whole; the others are sharded
+_HEX = frozenset("0123456789abcdef")
 T = TypeVar("T")
 
 
@@ -64,6 +66,8 @@ class BuildCache:
         self.folder = folder
         self._tables: dict[str, dict] = {}
         self._dirty: set[str] = set()
+        self._shards: dict[tuple[str, str], dict] = {}
+        self._dirty_shards: set[tuple[str, str]] = set()
         self._used: dict[str, set[str]] = {}
         self._recorded: dict[str, dict] | None = None
         self.spent: dict[str, float] = {}      # seconds spent computing misses, by table
@@ -80,7 +84,24 @@ class BuildCache:
         assert self.folder is not None
         return self.folder / f"{name}.pickle"
 
+    # Tables other than WHOLE are split in SHARDS files by the first character of the
+    # key (a hex digest): a build reads only the shards it looks into and rewrites only
+    # those it changed, not the whole table for one edited article.
+
+    def _shard_of(self, name: str, key: str) -> tuple[str, str]:
+        first = key[:1]
+        return name, (first if first in _HEX else "x")
+
+    def _shard(self, name: str, key: str) -> dict:
+        where = self._shard_of(name, key)
+        table = self._shards.get(where)
+        if table is None:
+            table = self._shards[where] = self._read(f"{where[0]}/{where[1]}") if self.enabled else {}
+        return table
+
     def table(self, name: str) -> dict:
+        """A whole table (``state``, ``routes``): read at once, replaced at once."""
+        assert name in WHOLE, name
         if name not in self._tables:
             self._tables[name] = self._read(name) if self.enabled else {}
         return self._tables[name]
@@ -98,11 +119,20 @@ class BuildCache:
         return data["items"]
 
     def replace(self, name: str, items: dict) -> None:
+        assert name in WHOLE, name
         self._tables[name] = items
         self._dirty.add(name)
 
-    def touch(self, name: str) -> None:
-        self._dirty.add(name)
+    def get(self, name: str, key: str) -> Any:
+        """The entry *key* of table *name*, or None; noted as used by this build."""
+        self.used(name, key)
+        return self._shard(name, key).get(key)
+
+    def put(self, name: str, key: str, value: Any) -> None:
+        self._shard(name, key)[key] = value
+        self._dirty_shards.add(self._shard_of(name, key))
+        if self._recorded is not None:
+            self._recorded.setdefault(name, {})[key] = value
 
     def used(self, name: str, key: str) -> None:
         """Note that this build needed *key*; entries no build needed are dropped on save."""
@@ -110,17 +140,15 @@ class BuildCache:
 
     def memo(self, name: str, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, remembered under *key* in table *name* (for pure functions only)."""
-        table = self.table(name)
+        table = self._shard(name, key)
         self.used(name, key)
         try:
             return table[key]
         except KeyError:
             start = time.perf_counter()
-            value = table[key] = compute()
+            value = compute()
             self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
-            self._dirty.add(name)
-            if self._recorded is not None:
-                self._recorded.setdefault(name, {})[key] = value
+            self.put(name, key, value)
             return value
 
     # A forked render worker records what it computed and hands it back to the parent.
@@ -136,34 +164,40 @@ class BuildCache:
 
     def merge(self, recorded: dict) -> None:
         for name, items in recorded.get("items", {}).items():
-            self.table(name).update(items)
-            self._dirty.add(name)
+            for key, value in items.items():
+                self.put(name, key, value)
         for name, keys in recorded.get("used", {}).items():
             self._used.setdefault(name, set()).update(keys)
         for name, seconds in recorded.get("spent", {}).items():
             self.spent[name] = self.spent.get(name, 0.0) + seconds
 
     def save(self) -> None:
-        """Write the changed tables, without the entries this build did not need."""
+        """Write the changed tables and shards, without the entries this build did not need."""
         if not self.enabled:
             return
         assert self.folder is not None
         for name in sorted(self._dirty):
-            items = self._tables.get(name, {})
-            if name in self._used:
-                keep = self._used[name]
-                items = {k: v for k, v in items.items() if k in keep}
-            tmp = None
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump({"version": code_version(), "items": items}, f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._path(name))
-            except Exception:   # a cache that cannot be written only makes the next build slower
-                if tmp:
-                    Path(tmp).unlink(missing_ok=True)
+            self._write(name, self._tables.get(name, {}), self._used.get(name))
+        for name, shard in sorted(self._dirty_shards):
+            self._write(f"{name}/{shard}", self._shards.get((name, shard), {}), self._used.get(name))
         self._dirty.clear()
+        self._dirty_shards.clear()
+
+    def _write(self, name: str, items: dict, keep: set[str] | None) -> None:
+        assert self.folder is not None
+        if keep is not None:
+            items = {k: v for k, v in items.items() if k in keep}
+        tmp = None
+        try:
+            folder = self._path(name).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=folder)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump({"version": code_version(), "items": items}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._path(name))
+        except Exception:   # a cache that cannot be written only makes the next build slower
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
 
 
 def cached(cache: BuildCache | None, name: str, key: str, compute: Callable[[], Any]) -> Any:

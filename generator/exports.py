@@ -194,24 +194,48 @@ def to_csv(ds: Dataset, rows: list[dict[str, Any]]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def export_files(site: Site) -> dict[str, bytes]:
-    """Every export file: site-relative output path → bytes."""
+_LAST: list = []         # (site, (files, record counts)) of the last model exported
+
+
+def _exports(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every export file and each dataset's record count. Made once per model, and with
+    the build cache on, remembered by what listings show (``rebuild.listing_digest``)."""
+    from .cache import active_cache, memoized
+
+    if not _LAST or _LAST[0][0] is not site:
+        if active_cache() is not None:
+            from .rebuild import listing_digest
+            made = memoized("exports", listing_digest(site), lambda: _make(site))
+        else:
+            made = _make(site)
+        _LAST[:] = [(site, made)]
+    return _LAST[0][1]
+
+
+def _make(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
     base = site.config.urls.path("data")
     files: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
     for ds in DATASETS:
         rows = ds.rows(site)
+        counts[ds.key] = len(rows)
         files[f"{base}{ds.name}.json"] = to_json(site, ds, rows)
         files[f"{base}{ds.name}.csv"] = to_csv(ds, rows)
-    return files
+    return files, counts
+
+
+def export_files(site: Site) -> dict[str, bytes]:
+    """Every export file: site-relative output path → bytes."""
+    return _exports(site)[0]
 
 
 def listing(site: Site) -> list[tuple[Dataset, int, list[ExportFile]]]:
     """What the /du-lieu/ page lists: each dataset, its record count and its files."""
     base = site.config.urls.path("data")
-    files = export_files(site)
+    files, counts = _exports(site)
     out = []
     for ds in DATASETS:
-        count = len(ds.rows(site))
+        count = counts[ds.key]
         shown = [ExportFile(ds, f"{base}{ds.name}.{fmt}", fmt, len(files[f"{base}{ds.name}.{fmt}"]), count)
                  for fmt in ("csv", "json")]
         out.append((ds, count, shown))

@@ -155,8 +155,8 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
         def reuse(env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
             if not store.enabled or not write:
                 return {}
-            signer = rebuild.Signer(site, rebuild.template_digests(env, {r.template for r in todo}),
-                                    rebuild.global_digest(site, theme_assets))
+            signer = rebuild.signer_of(site).for_pages(rebuild.template_digests(env, {r.template for r in todo}),
+                                                       rebuild.global_digest(site, theme_assets))
             kept = {}
             for r in todo:
                 sig = signatures[r.output] = signer.sign(r)

@@ -185,13 +185,25 @@ def _card(doc) -> str:
     return digest(repr(tuple(getattr(doc, f.name) for f in fields(doc) if f.name not in ("body", "digest"))))
 
 
-def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
-    """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
+def _site_facts(site: Site) -> list[str]:
     parts = [code_version(), repr(site.config)]
     parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
     parts += [repr(u.ref) for u in site.units]
     parts += [f"{y.year}:{y.url}" for y in site.years]
     parts += [repr((p.title, p.url, p.order)) for p in site.pages]
+    return parts
+
+
+def listing_digest(site: Site) -> str:
+    """Digest of everything a site-wide listing made without templates may show (data
+    exports, sitemap entries): the settings, the address book and every article's and
+    page's card. A change of an article's body alone leaves it as it was."""
+    return digest(*_site_facts(site), signer_of(site).cards_digest())
+
+
+def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
+    """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
+    parts = _site_facts(site)
     parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
     # Media files: pages show an image's size and its variants (images.prepare).
     media = sorted({rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media})
@@ -204,11 +216,21 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
     return digest(*parts)
 
 
+_SIGNER: list = []       # (site, Signer) of the last model signed: one per build
+
+
+def signer_of(site: Site) -> Signer:
+    """The digests of *site*'s documents, computed once per model."""
+    if not _SIGNER or _SIGNER[0][0] is not site:
+        _SIGNER[:] = [(site, Signer(site))]
+    return _SIGNER[0][1]
+
+
 class Signer:
     """Resolves route ``deps`` to digests and signs each route."""
 
-    def __init__(self, site: Site, templates: dict[str, str], site_digest: str):
-        self.templates = templates
+    def __init__(self, site: Site, templates: dict[str, str] | None = None, site_digest: str = ""):
+        self.templates = templates or {}
         self.site_digest = site_digest
         self.cards: dict[str, str] = {}
         self.full: dict[str, str] = {}
@@ -221,6 +243,7 @@ class Signer:
             self.full[doc.source] = digest(card, doc.body.html, doc.body.text, repr(doc.body.headings),
                                            repr(doc.body.media))
         self._all: dict[str, str] = {}
+        self._sets: dict[frozenset[str], str] = {}
 
     def _token(self, token: str) -> str:
         if token == "*":
@@ -235,7 +258,23 @@ class Signer:
             return self.cards.get(token[5:], "missing")
         return self.full.get(token, token)
 
+    def deps_digest(self, deps: frozenset[str]) -> str:
+        """Digest of a set of deps; listings share a few large sets (a cluster's or a
+        year's cards), each resolved once."""
+        found = self._sets.get(deps)
+        if found is None:
+            found = self._sets[deps] = digest(*(f"{t}\0{self._token(t)}" for t in sorted(deps)))
+        return found
+
+    def cards_digest(self) -> str:
+        return self._token("cards")
+
+    def for_pages(self, templates: dict[str, str], site_digest: str) -> Signer:
+        """This signer, signing pages made with *templates* under *site_digest*."""
+        self.templates = templates
+        self.site_digest = site_digest
+        return self
+
     def sign(self, route: Route) -> str:
-        deps = sorted(route.deps)
         return digest(self.site_digest, route.url, route.template, self.templates.get(route.template, ""),
-                      *(f"{t}\0{self._token(t)}" for t in deps))
+                      self.deps_digest(route.deps))

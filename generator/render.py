@@ -6,6 +6,7 @@ Templates receive the model (``site``, and a route's own context), never loaders
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 from functools import partial
 from dataclasses import dataclass, field
@@ -156,14 +157,24 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     env.globals["site"] = site
     env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
-    files.update(outputs.install(env, site))
-    todo = [r for r in routes(site) if only is None or only(r)]
-    kept = reuse(env, theme_assets, todo) if reuse is not None else {}
-    todo = [r for r in todo if r.output not in kept]
-    index: dict[str, bytes] = {}
-    # The search index depends on every article (never left stale); with render workers
-    # it is made here, in the parent, while they render.
-    pages = _render_all(env, todo, jobs, meanwhile=lambda: index.update(search_files(site)))
+    # The search index depends on every article (never left stale). A rebuild that may
+    # render few pages makes it in a second process meanwhile; otherwise it is made here,
+    # in the parent, while the render workers work.
+    index_job = _index_in_child(site, jobs) if reuse is not None and active_cache() is not None else None
+    try:
+        files.update(outputs.install(env, site))
+        todo = [r for r in routes(site) if only is None or only(r)]
+        kept = reuse(env, theme_assets, todo) if reuse is not None else {}
+        todo = [r for r in todo if r.output not in kept]
+        index: dict[str, bytes] = {}
+
+        def make_index() -> None:
+            index.update(index_job.get() if index_job is not None else search_files(site))
+
+        pages = _render_all(env, todo, jobs, meanwhile=make_index)
+    finally:
+        if index_job is not None:
+            index_job.pool.terminate()
     for route, data in zip(todo, pages):
         files[route.output] = data
     files.update(index)
@@ -173,6 +184,35 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
 
 
 _WORK: tuple[jinja2.Environment, list[Route]] | None = None
+_INDEX_OF: Site | None = None
+
+
+@dataclass
+class _Job:
+    pool: multiprocessing.pool.Pool
+    result: multiprocessing.pool.AsyncResult
+
+    def get(self) -> dict[str, bytes]:
+        return self.result.get()
+
+
+def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
+    """The search index of *site*, being made in a forked process (None: no second core)."""
+    cores = jobs if jobs is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    global _INDEX_OF
+    _INDEX_OF = site
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)    # forks now: the child has the model
+    finally:
+        _INDEX_OF = None
+    return _Job(pool, pool.apply_async(_index_child))
+
+
+def _index_child() -> dict[str, bytes]:
+    assert _INDEX_OF is not None
+    return search_files(_INDEX_OF)
 
 
 def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,

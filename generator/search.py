@@ -7,11 +7,12 @@ downloads only the pieces one query needs.
 
 Layout, under the search page's URL (``tim-kiem/idx/``)::
 
-    manifest.json        {"v": version, "n": articles, "keys": [shard prefixes, sorted]}
+    manifest.json        {"v": version, "n": articles, "g": GROUP, "keys": [shard prefixes, sorted]}
     <v>/t/<i>.json       shard i: {term: [title ids, front-matter ids, body ids]}
     <v>/f/<facet>.json   ids of the articles of one cluster (c-<slug>), year (y-2020)
                          or kind (k-tong-ket, k-news)
-    <v>/d/<id>.json      what a result shows: url, title, date, cluster, kind, texts
+    <v>/d/<g>.json       what results show (url, title, date, cluster, kind, texts): a list
+                         of the records of ids g*GROUP .. g*GROUP+GROUP-1
 
 An article's id is its position in ``site.articles`` (0 = newest), so ties in ranking
 go to the newest. Id lists are sorted and written as gaps in a compact base-32 code
@@ -40,6 +41,7 @@ SHARD_BYTES = 16_000      # a shard is split further while larger than this
 MAX_PREFIX = 6            # ... and while its prefix is shorter than this
 BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
 INDEX_DIR = "idx/"
+GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
 
 TITLE, META, BODY = 0, 1, 2
 
@@ -214,14 +216,15 @@ def index_files(site: Site) -> dict[str, bytes]:
         body[f"t/{n}.json"] = b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}"
     for name, ids in sorted(_facets(site).items()):
         body[f"f/{name}.json"] = _dump(encode_ids(ids))
-    for i, a in enumerate(site.articles):
-        body[f"d/{i}.json"] = _dump(_document(site, a))
+    records = [_dump(_document(site, a)) for a in site.articles]
+    for g in range(0, len(records), GROUP):
+        body[f"d/{g // GROUP}.json"] = b"[" + b",".join(records[g:g + GROUP]) + b"]"
     digest = hashlib.blake2b(digest_size=6)
     for path in sorted(body):
         digest.update(path.encode() + b"\0" + body[path] + b"\0")
     version = digest.hexdigest()
     files = {f"{version}/{path}": data for path, data in body.items()}
-    files["manifest.json"] = _dump({"keys": keys, "n": len(site.articles), "v": version})
+    files["manifest.json"] = _dump({"g": GROUP, "keys": keys, "n": len(site.articles), "v": version})
     return files
 
 

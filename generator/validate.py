@@ -98,7 +98,7 @@ def _body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents
           report: Report, cache: BuildCache | None = None) -> Body:
     resolver = markdown.Resolver(raw.rel, config.base_path, loaded.media, documents)
     key = digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))   # the body is part of the file
-    hit = cache.table("bodies").get(key) if cache is not None and cache.enabled else None
+    hit = cache.get("bodies", key) if cache is not None and cache.enabled else None
     # A cached body stands only if every link it resolved still resolves the same way.
     if hit is not None and all(resolver.lookup(target) == found for target, found in hit[2]):
         body, problems = hit[0], hit[1]
@@ -106,10 +106,7 @@ def _body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents
         recorder = markdown.RecordingResolver(raw.rel, config.base_path, loaded.media, documents)
         body, problems = markdown.render(raw.body, recorder, raw.body_line)
         if cache is not None and cache.enabled:
-            cache.table("bodies")[key] = (body, problems, tuple(sorted(recorder.lookups.items())))
-            cache.touch("bodies")
-    if cache is not None:
-        cache.used("bodies", key)
+            cache.put("bodies", key, (body, problems, tuple(sorted(recorder.lookups.items()))))
     for p in problems:
         report.error(raw.display, p.line, p.field, p.message, p.hint)
     return body

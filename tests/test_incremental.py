@@ -181,11 +181,13 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
     assert build(root, tmp_path / "site")[0] == 0
     cache = tmp_path / ".confsite-cache/site"
     # Poison the cache: every cached Markdown body now says something else.
-    bodies = cache / "bodies.pickle"
-    data = pickle.loads(bodies.read_bytes())
-    for key, (body, problems, lookups) in data["items"].items():
-        data["items"][key] = (type(body)("<p>POISON</p>", body.headings, body.media, "POISON"), problems, lookups)
-    bodies.write_bytes(pickle.dumps(data))
+    shards = sorted((cache / "bodies").glob("*.pickle"))
+    assert shards
+    for bodies in shards:
+        data = pickle.loads(bodies.read_bytes())
+        for key, (body, problems, lookups) in data["items"].items():
+            data["items"][key] = (type(body)("<p>POISON</p>", body.headings, body.media, "POISON"), problems, lookups)
+        bodies.write_bytes(pickle.dumps(data))
     (root / "pages/gioi-thieu.md").write_text("---\ntitle: Giới thiệu\n---\nTrang giới thiệu mới.\n", "utf-8")
     def state() -> dict:
         return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(cache.rglob("*")) if p.is_file()}
@@ -201,9 +203,10 @@ def test_a_damaged_cache_is_rebuilt_not_a_crash(tmp_path, damage):
     root = copy_fixture("basic", tmp_path / "content")
     assert build(root, tmp_path / "site")[0] == 0
     cache = tmp_path / ".confsite-cache/site"
-    names = sorted(p.name for p in cache.glob("*.pickle"))
-    assert {"bodies.pickle", "documents.pickle", "routes.pickle", "state.pickle"} <= set(names)
-    for p in cache.glob("*.pickle"):
+    names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*.pickle"))
+    assert {"routes.pickle", "state.pickle"} <= set(names)
+    assert any(n.startswith("bodies/") for n in names) and any(n.startswith("documents/") for n in names)
+    for p in cache.rglob("*.pickle"):
         p.write_bytes(damage)
     with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
         f.write("\nThêm một câu.\n")
@@ -211,7 +214,11 @@ def test_a_damaged_cache_is_rebuilt_not_a_crash(tmp_path, damage):
     assert code == 0 and "Traceback" not in err
     assert build(root, tmp_path / "clean", "--no-cache")[0] == 0
     assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
-    assert sorted(p.name for p in cache.glob("*.pickle")) == names     # written afresh
+    after = {p.relative_to(cache).as_posix() for p in cache.rglob("*.pickle")}
+    assert set(names) <= after
+    # Every table the rebuild needed was written afresh.
+    for name in ("state.pickle", "routes.pickle", *(n for n in after if n.startswith(("bodies/", "documents/")))):
+        assert (cache / name).read_bytes() != damage, name
 
 
 def test_parallel_rendering_gives_the_same_site(tmp_path, monkeypatch):

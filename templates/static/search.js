@@ -224,7 +224,12 @@
   function showMore(manifest, mine) {
     var next = order.slice(shown.length, shown.length + PER_PAGE);
     more.hidden = true;
-    return Promise.all(next.map(function (id) { return fetchJson(manifest.v + "/d/" + id + ".json"); })).then(function (docs) {
+    return Promise.all(next.map(function (id) {
+      var group = manifest.g || 1;
+      return fetchJson(manifest.v + "/d/" + Math.floor(id / group) + ".json").then(function (records) {
+        return records ? records[id % group] || null : null;
+      });
+    })).then(function (docs) {
       if (mine !== run) return;
       docs.forEach(function (doc, i) { shown.push(next[i]); if (doc) list.appendChild(item(doc)); });
       more.hidden = shown.length >= order.length;
