@@ -216,9 +216,12 @@ def test_a_damaged_cache_is_rebuilt_not_a_crash(tmp_path, damage):
     assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
     after = {p.relative_to(cache).as_posix() for p in cache.rglob("*.pickle")}
     assert set(names) <= after
-    # Every table the rebuild needed was written afresh.
-    for name in ("state.pickle", "routes.pickle", *(n for n in after if n.startswith(("bodies/", "documents/")))):
-        assert (cache / name).read_bytes() != damage, name
+    # Every table and shard the rebuild needed was written afresh; at most the shards that
+    # held only the edited file's old entries (one of bodies, one of documents) were not.
+    for name in ("state.pickle", "routes.pickle"):
+        assert (cache / name).read_bytes() != damage
+    left = [n for n in after if n.startswith(("bodies/", "documents/")) and (cache / n).read_bytes() == damage]
+    assert len(left) <= 2, left
 
 
 def test_parallel_rendering_gives_the_same_site(tmp_path, monkeypatch):
