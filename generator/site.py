@@ -450,9 +450,20 @@ class _Builder:
             owners.setdefault(unit.url, (f"the page of {unit.name}", None, None))
         for y in years:
             owners.setdefault(y.url, (f"the archive of {y.year}", None, None))
+        # Addresses the build makes below those pages: later pages of a listing, a
+        # cluster's page for one year, the search index.
+        reserved = [(y.url + "trang/", f"the archive of {y.year}") for y in years]
+        reserved += [(u.path("units") + "trang/", "the list of units"), (u.path("search") + "idx/", "the search index")]
+        for c in clusters:
+            for ty in c.timeline:
+                owners.setdefault(f"{c.url}{ty.year}/", (f"the page of {c.name} for {ty.year}", None, None))
+                reserved.append((f"{c.url}{ty.year}/trang/", f"the page of {c.name} for {ty.year}"))
 
         def claim(url: str, display: str, line: int | None, what: str, field_: str = "slug",
                   hint: str = "give one of them another slug") -> None:
+            below = next((label for prefix, label in reserved if url.startswith(prefix)), None)
+            if below is not None and url not in owners:
+                owners[url] = (below, None, None)
             if url in owners:
                 label, other, other_line = owners[url]
                 where = f"{other}:{other_line}" if other and other_line else other

@@ -188,3 +188,15 @@ def test_fixture_model_has_three_clusters_over_several_years(fixture):
     site = pipeline.model(pipeline.configure(FIXTURES / fixture / "content", Path("unused")))
     assert len(site.clusters) == 3
     assert len({a.date.year for a in site.articles}) >= 4
+
+
+def test_aliases_cannot_take_pages_the_build_makes(tmp_path):
+    found = problems(tmp_path / "c", {
+        "a.md": report("A", "2020-12-11", period="2020", aliases="[cum-thi-dua/cum-a/2020, nam/2020/trang/2]"),
+    })
+    assert [f for f in found if not f.startswith("warning")] == [
+        'c/a.md:6: aliases: the old address of "A" would be published at /cum-thi-dua/cum-a/2020/, which the page '
+        'of Cụm A for 2020 already uses; remove this alias, or give the other page another slug',
+        'c/a.md:6: aliases: the old address of "A" would be published at /nam/2020/trang/2/, which the archive '
+        'of 2020 already uses; remove this alias, or give the other page another slug',
+    ]
