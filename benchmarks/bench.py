@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -164,12 +163,18 @@ def count_files(folder: Path, suffix: str = ".html") -> int:
 def bench_hugo(corpus: Path, work: Path, runs: int) -> dict[str, list[dict]]:
     output = work / "public"
     cmd = ["hugo", "--quiet", "--source", str(corpus), "--destination", str(output)]
+    return clean_noop_edit("hugo", cmd, corpus, output, [output, corpus / "resources"], runs)
+
+
+def clean_noop_edit(name: str, cmd: list[str], corpus: Path, output: Path, fresh: list[Path],
+                    runs: int) -> dict[str, list[dict]]:
+    """Time another generator's clean (after removing *fresh*), no-op and one-edit builds."""
     results: dict[str, list[dict]] = {"clean": [], "no-op": [], "one-edit": []}
     for i in range(runs):
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(corpus / "resources", ignore_errors=True)
+        for path in fresh:
+            shutil.rmtree(path, ignore_errors=True)
         results["clean"].append(timed(cmd))
-        log(f"    hugo clean {results['clean'][-1]['wall']:.2f} s")
+        log(f"    {name} clean {results['clean'][-1]['wall']:.2f} s")
     pages = count_files(output)
     for i in range(runs):
         results["no-op"].append(timed(cmd))
@@ -184,11 +189,9 @@ def bench_hugo(corpus: Path, work: Path, runs: int) -> dict[str, list[dict]]:
 
 
 def pelican_installed() -> bool:
-    try:
-        import pelican  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("pelican") is not None
 
 
 def bench_pelican(corpus: Path, work: Path, runs: int) -> dict[str, list[dict]] | None:
@@ -198,22 +201,7 @@ def bench_pelican(corpus: Path, work: Path, runs: int) -> dict[str, list[dict]] 
                         'DEFAULT_LANG = "vi"\nLOAD_CONTENT_CACHE = True\nCACHE_PATH = %r\n'
                         'FEED_ALL_ATOM = "feeds/all.atom.xml"\n' % str(work / "pelican-cache"), "utf-8")
     cmd = [sys.executable, "-m", "pelican", str(corpus / "content"), "-o", str(output), "-s", str(settings), "-q"]
-    results: dict[str, list[dict]] = {"clean": [], "no-op": [], "one-edit": []}
-    for i in range(runs):
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(work / "pelican-cache", ignore_errors=True)
-        results["clean"].append(timed(cmd))
-    pages = count_files(output)
-    for i in range(runs):
-        results["no-op"].append(timed(cmd))
-    files = sorted((corpus / "content").rglob("*.md"))
-    for i in range(runs):
-        edit_one(files, i)
-        results["one-edit"].append(timed(cmd))
-    for rows in results.values():
-        for r in rows:
-            r["pages"] = pages
-    return results
+    return clean_noop_edit("pelican", cmd, corpus, output, [output, work / "pelican-cache"], runs)
 
 
 def median(rows: list[dict], key: str) -> float:

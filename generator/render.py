@@ -9,7 +9,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 from functools import partial
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -315,8 +315,3 @@ def _shown(filename: str | None) -> str | None:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def context_keys(route: Route) -> list[str]:
-    return sorted(route.context)
-

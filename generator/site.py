@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
 from urllib.parse import quote
 
 from .config import SiteConfig
@@ -497,7 +496,3 @@ class _Builder:
         return Site(self.config, tuple(self.articles), tuple(self.pages), tuple(clusters), tuple(units),
                     tuple(years), tuple(redirects), tuple(self.report.problems), cluster_of,
                     {name_key(u.name): u for u in units})
-
-
-def iter_names(values: Iterable[str | None]) -> list[str]:
-    return [v for v in values if v]

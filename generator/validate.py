@@ -15,7 +15,7 @@ from .config import SiteConfig
 from .errors import Problem, Report, suggestion
 from .fields import Fields
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
-from .model import KINDS, Article, ArticleDate, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
+from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
 from .paths import classify
 from .slugs import clean_name, is_slug, name_key, slugify
 

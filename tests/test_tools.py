@@ -67,7 +67,7 @@ def test_vnu_reports_errors_only_for_broken_html(tmp_path: Path) -> None:
     assert "alt" in text  # <img> without alt
 
 
-PAGE = f"""<!DOCTYPE html>
+PAGE = """<!DOCTYPE html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
