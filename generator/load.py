@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import svg, yamldoc
+from . import parallel, svg, yamldoc
 from .cache import BuildCache, digest as cache_key
 from .config import SiteConfig
 from .encoding import NotUtf8, decode
@@ -60,17 +60,21 @@ def ignored(name: str) -> bool:
     return name.startswith((".", "_"))
 
 
-def load(config: SiteConfig, cache: BuildCache | None = None) -> LoadedContent:
+def load(config: SiteConfig, cache: BuildCache | None = None, jobs: int | None = None) -> LoadedContent:
     root = config.content_dir
     report = Report()
+    files = [(path, nfc(path.relative_to(root).as_posix())) for path in _walk(root, config, report)]
+    markdown = [(path, rel) for path, rel in files if path.suffix.lower() in MARKDOWN_SUFFIXES]
+    # Reading and parsing the documents is most of this stage: spread over the cores.
+    parsed = iter(parallel.fork_map(lambda item: _load_document(item[0], item[1], config, cache), markdown, jobs))
     documents: list[RawDocument] = []
     media: dict[str, MediaFile] = {}
-    for path in _walk(root, config, report):
-        rel = nfc(path.relative_to(root).as_posix())
+    for path, rel in files:
         display = config.display(rel)
         suffix = path.suffix.lower()
         if suffix in MARKDOWN_SUFFIXES:
-            doc = _load_document(path, rel, display, config, report, cache)
+            doc, problems = next(parsed)
+            report.extend(problems)
             if doc is not None:
                 documents.append(doc)
         elif rel in DATA_FILES or suffix in {".yaml", ".yml"} and "/" not in rel:
@@ -180,22 +184,24 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def _load_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report,
-                   cache: BuildCache | None = None) -> RawDocument | None:
-    if cache is None or not cache.enabled:
-        return _parse_document(path, rel, display, config, report)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return _parse_document(path, rel, display, config, report)
+def _load_document(path: Path, rel: str, config: SiteConfig,
+                   cache: BuildCache | None = None) -> tuple[RawDocument | None, tuple[Problem, ...]]:
+    """One Markdown file read and parsed, with the problems met: a pure function of its bytes."""
+    display = config.display(rel)
+    data = None
+    if cache is not None and cache.enabled:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            pass
+    if data is None:
+        return _parse_and_report(path, rel, display, config, data)
     key = cache_key(data, rel, display, str(config.limits.max_markdown_bytes))
     # The parsed document and the problems met parsing it, remembered by the file's bytes.
-    doc, problems = cache.memo("documents", key, lambda: _parse_and_report(path, rel, display, config, data))
-    report.extend(problems)
-    return doc
+    return cache.memo("documents", key, lambda: _parse_and_report(path, rel, display, config, data))
 
 
-def _parse_and_report(path: Path, rel: str, display: str, config: SiteConfig, data: bytes):
+def _parse_and_report(path: Path, rel: str, display: str, config: SiteConfig, data: bytes | None):
     own = Report()
     doc = _parse_document(path, rel, display, config, own, data)
     return doc, tuple(own.problems)

@@ -85,7 +85,7 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):
 
 
 def model(config: SiteConfig, timings: dict[str, float] | None = None, progress: Progress | None = None,
-          cache: BuildCache | None = None) -> Site:
+          cache: BuildCache | None = None, jobs: int | None = None) -> Site:
     """Load, validate and build the site model; :class:`BuildFailed` when content has errors."""
     from .load import load
     from .site import build_site
@@ -93,9 +93,9 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
 
     timings = timings if timings is not None else {}
     with _timed(timings, "load", progress):
-        loaded = load(config, cache)
+        loaded = load(config, cache, jobs)
     with _timed(timings, "validate", progress):
-        content = validate(loaded, config, cache)
+        content = validate(loaded, config, cache, jobs)
     with _timed(timings, "model", progress):
         site = build_site(content, config)
     errors = [p for p in site.problems if p.severity is Severity.ERROR]
@@ -166,7 +166,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     from .render import RenderError, render_site
 
     with activated(store):
-        site = model(config, timings, progress, store)
+        site = model(config, timings, progress, store, jobs)
         lost = permalinks.check(site, allow_removed=allow_removed)
         if lost:
             raise BuildFailed(lost)

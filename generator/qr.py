@@ -49,10 +49,30 @@ def size(url: str) -> int:
 
 @lru_cache(maxsize=8192)
 def path_data(url: str) -> str:
-    """One SVG path of the dark modules: a 1-module-wide stroke along each horizontal run
-    (``M x y.5 h run``), about half the size of a filled rectangle per run."""
-    return "".join(f"M{run.start() + QUIET_ZONE} {y + QUIET_ZONE}.5h{run.end() - run.start()}"
-                   for y, row in enumerate(matrix(url)) for run in _RUN.finditer(row))
+    """One SVG path of the dark modules: a 1-module-wide stroke along each horizontal run.
+
+    Each row starts with an absolute move to its left edge (``M4 y.5``); within it, runs
+    are relative moves and strokes (``m gap 0h run``). A row's relative part does not
+    depend on where the row is, so rows met before (finder patterns, timing lines) are
+    written once a build: about twice as fast, and a third smaller than absolute runs."""
+    out = []
+    for y, row in enumerate(matrix(url)):
+        runs = _ROWS.get(row)
+        if runs is None:
+            if len(_ROWS) > 100_000:
+                _ROWS.clear()
+            parts, x = [], 0
+            for run in _RUN.finditer(row):
+                start, end = run.span()
+                parts.append(f"m{start - x} 0h{end - start}")
+                x = end
+            runs = _ROWS[row] = "".join(parts)
+        if runs:
+            out.append(f"M{QUIET_ZONE} {y + QUIET_ZONE}.5{runs}")
+    return "".join(out)
+
+
+_ROWS: dict[bytes, str] = {}
 
 
 @lru_cache(maxsize=8192)

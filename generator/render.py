@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
-import os
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, outputs, qr
-from .cache import _UNCACHED, active_cache, digest, memoized, take_uncached_times
+from . import i18n, outputs, parallel, qr
+from .cache import active_cache, digest, memoized
 from .config import SiteConfig
 from .output import Rendered
 from .routes import Route, routes
@@ -198,8 +197,7 @@ class _Job:
 
 def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
     """The search index of *site*, being made in a forked process (None: no second core)."""
-    cores = jobs if jobs is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if parallel.cores(jobs) <= 1 or not parallel.can_fork():
         return None
     global _INDEX_OF
     _INDEX_OF = site
@@ -219,8 +217,8 @@ def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
                 meanwhile: Callable[[], None] = lambda: None) -> list[bytes]:
     """Every route of *todo* rendered, in order; ``meanwhile()`` runs in this process
     while the workers render (or after rendering, without workers)."""
-    jobs = jobs if jobs is not None else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if jobs <= 1 or len(todo) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    jobs = parallel.cores(jobs)
+    if jobs <= 1 or len(todo) < PARALLEL_FROM or not parallel.can_fork():
         pages = [render_route(env, r) for r in todo]
         meanwhile()
         return pages
@@ -239,11 +237,7 @@ def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
             results = pool.imap(_render_chunk, chunks)
             meanwhile()
             for pages, error, memos in results:
-                cache = active_cache()
-                if cache is not None:
-                    cache.merge(memos)
-                for name, seconds in memos.get("uncached", {}).items():
-                    _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
+                parallel.merge_memos(memos)
                 if error is not None:
                     raise RenderError(*error)
                 out.extend(pages)
@@ -256,10 +250,7 @@ def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, int | None, s
     """In a worker: render some routes of the shared list (the model came with the fork)."""
     assert _WORK is not None
     env, todo = _WORK
-    cache = active_cache()
-    if cache is not None:
-        cache.start_recording()
-    take_uncached_times()
+    parallel.start_memos()
     pages: list[bytes] = []
     error = None
     try:
@@ -267,8 +258,7 @@ def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, int | None, s
             pages.append(render_route(env, todo[i]))
     except RenderError as exc:
         error = (exc.template, exc.line, exc.url, exc.message)
-    memos = cache.recorded() if cache is not None else {}
-    return pages, error, {**memos, "uncached": take_uncached_times()}
+    return pages, error, parallel.take_memos()
 
 
 def render_route(env: jinja2.Environment, route: Route) -> bytes:

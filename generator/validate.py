@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from posixpath import basename, splitext
 from typing import Any
 
-from . import markdown
+from . import markdown, parallel
 from .cache import BuildCache, cached, digest
 from .config import SiteConfig
 from .errors import Problem, Report, suggestion
@@ -46,25 +46,29 @@ class _Draft:
     fields: dict[str, Any]
 
 
-def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None = None) -> Content:
+def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None = None,
+             jobs: int | None = None) -> Content:
     report = Report()
     report.extend(loaded.problems)
+    # Front-matter first (each document on its own), then the bodies, which need every
+    # document's address for their links; both spread over the cores.
+    readable = [raw for raw in loaded.documents if raw.meta is not None]
+    read = parallel.fork_map(lambda raw: cached(cache, "fields", digest(raw.digest, raw.rel, raw.display),
+                                                lambda: _read_fields(raw)), readable, jobs)
     drafts: list[_Draft] = []
-    for raw in loaded.documents:
-        if raw.meta is None:
-            continue
-        key = digest(raw.digest, raw.rel, raw.display)
-        values, problems = cached(cache, "fields", key, lambda: _read_fields(raw))
+    for raw, (values, problems) in zip(readable, read):
         report.extend(problems)
         if values is not None:
             drafts.append(_Draft(raw, dict(values)))
 
     documents = {d.raw.rel: config.urls.path("page" if d.raw.is_page else "article", slug=d.fields["slug"])
                  for d in drafts if d.fields.get("slug")}
+    bodies = parallel.fork_map(lambda d: _body(d.raw, config, loaded, documents, cache), drafts, jobs)
     articles: list[Article] = []
     pages: list[Page] = []
-    for d in drafts:
-        body = _body(d.raw, config, loaded, documents, report, cache)
+    for d, (body, problems) in zip(drafts, bodies):
+        for p in problems:
+            report.error(d.raw.display, p.line, p.field, p.message, p.hint)
         values = d.fields
         if values.pop("_invalid", False) or not values.get("slug"):
             continue
@@ -95,21 +99,19 @@ def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem
 
 
 def _body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
-          report: Report, cache: BuildCache | None = None) -> Body:
+          cache: BuildCache | None = None) -> tuple[Body, tuple]:
+    """The document's body as safe HTML, and the problems met rendering it."""
     resolver = markdown.Resolver(raw.rel, config.base_path, loaded.media, documents)
     key = digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))   # the body is part of the file
     hit = cache.get("bodies", key) if cache is not None and cache.enabled else None
     # A cached body stands only if every link it resolved still resolves the same way.
     if hit is not None and all(resolver.lookup(target) == found for target, found in hit[2]):
-        body, problems = hit[0], hit[1]
-    else:
-        recorder = markdown.RecordingResolver(raw.rel, config.base_path, loaded.media, documents)
-        body, problems = markdown.render(raw.body, recorder, raw.body_line)
-        if cache is not None and cache.enabled:
-            cache.put("bodies", key, (body, problems, tuple(sorted(recorder.lookups.items()))))
-    for p in problems:
-        report.error(raw.display, p.line, p.field, p.message, p.hint)
-    return body
+        return hit[0], hit[1]
+    recorder = markdown.RecordingResolver(raw.rel, config.base_path, loaded.media, documents)
+    body, problems = markdown.render(raw.body, recorder, raw.body_line)
+    if cache is not None and cache.enabled:
+        cache.put("bodies", key, (body, problems, tuple(sorted(recorder.lookups.items()))))
+    return body, tuple(problems)
 
 
 def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[str, Any]:

@@ -120,3 +120,42 @@ def test_symlinks_out_of_the_content_folder_are_errors(tmp_path, monkeypatch):
     assert code == 1
     assert errors(err) == ["content/reports/link.md: file: this file is a link to a place outside the content "
                            "folder; copy the file into the content folder instead of linking it"]
+
+
+def _many_documents(root, broken: bool) -> None:
+    """Enough documents for the stages to fan out over processes, four of them broken or not."""
+    files = {}
+    for i in range(150):
+        body = f"Đoạn {i}. Xem [bài trước](bai-{i - 1}.md)." if i else "Bài đầu."
+        files[f"reports/2020/bai-{i}.md"] = article(f"Hội nghị số {i}", f"2020-{i % 12 + 1:02d}-11", body)
+    if not broken:
+        return content(root, files)
+    files["reports/2020/bai-7.md"] = "---\ntitle: [không đóng\ndate: 2020-01-01\n---\nx\n"
+    files["reports/2020/bai-40.md"] = article("Ngày sai", "2020-02-30")
+    files["reports/2020/bai-90.md"] = article("Liên kết hỏng", body="Xem [bài](khong-co.md).")
+    files["reports/2020/bai-120.md"] = article("Trường lạ", colour="xanh")
+    return content(root, files)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_stages_give_the_same_result_in_one_process_and_in_several(tmp_path, broken):
+    from generator import pipeline
+    from generator.errors import BuildFailed
+
+    _many_documents(tmp_path / "content", broken)
+    config = pipeline.configure(tmp_path / "content", tmp_path / "site")
+    results = []
+    for jobs in (1, 2):
+        try:
+            site = pipeline.model(config, jobs=jobs)
+            rendered = pipeline.build(config, write=False, cache=False, jobs=jobs).rendered
+            results.append(([a.url for a in site.articles], [a.body.html for a in site.articles], rendered.files))
+        except BuildFailed as exc:
+            results.append([(p.path, p.line, p.field, p.message) for p in exc.problems])
+    assert results[0] == results[1]
+    if broken:
+        fields = {(p[0].rsplit("/", 1)[-1], p[2]) for p in results[0]}
+        assert {("bai-7.md", "front-matter"), ("bai-40.md", "date"), ("bai-120.md", "colour")} <= fields
+        assert any(p[0].endswith("bai-90.md") and "khong-co.md" in p[3] for p in results[0])
+    else:
+        assert len(results[0][0]) == 150 and len(results[0][2]) > 500

@@ -1,0 +1,97 @@
+"""Work spread over forked processes: the parent's state comes with the fork, results
+come back pickled, in order.
+
+A build's stages stay pure functions; this module only decides where each item of
+one runs. The forked workers inherit everything the parent holds (the loaded content,
+the model), so only the small index of each item travels to them. Results that the
+workers computed for the build cache are recorded there and merged into the
+parent's cache, so a parallel stage caches exactly what a serial one would.
+
+With one core, without ``fork`` (not Linux), or for few items, everything runs here.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Sequence, TypeVar
+
+from .cache import _UNCACHED, active_cache, take_uncached_times
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+SERIAL_BELOW = 64        # fewer items than this are not worth a fork
+
+
+def cores(jobs: int | None = None) -> int:
+    """Processes to use: *jobs* if given, else the cores this process may run on."""
+    if jobs is not None:
+        return max(1, jobs)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_TASK: tuple[Callable, Sequence] | None = None
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
+             serial_below: int = SERIAL_BELOW) -> list[R]:
+    """``[fn(x) for x in items]``, computed by *jobs* forked processes (None: one per core).
+
+    *fn* may be a closure: it is not pickled, the workers get it with the fork. Its
+    results must pickle. An exception in a worker is raised here, as it would be serially.
+    """
+    n = cores(jobs)
+    if n <= 1 or len(items) < serial_below or not can_fork():
+        return [fn(x) for x in items]
+    global _TASK
+    _TASK = (fn, items)
+    # Several chunks a worker, so one slow chunk does not leave a core idle at the end.
+    size = max(1, -(-len(items) // (n * 4)))
+    chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    out: list[R] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            for results, memos in pool.imap(_run_chunk, chunks):
+                merge_memos(memos)
+                out.extend(results)
+    finally:
+        _TASK = None
+    return out
+
+
+def _run_chunk(bounds: tuple[int, int]) -> tuple[list, dict]:
+    assert _TASK is not None
+    fn, items = _TASK
+    start_memos()
+    results = [fn(items[i]) for i in range(*bounds)]
+    return results, take_memos()
+
+
+def start_memos() -> None:
+    """In a worker: record what is computed for the build cache from here on."""
+    cache = active_cache()
+    if cache is not None:
+        cache.start_recording()
+    take_uncached_times()
+
+
+def take_memos() -> dict:
+    """In a worker: what it computed for the cache since :func:`start_memos`, for the parent."""
+    cache = active_cache()
+    memos = cache.recorded() if cache is not None else {}
+    return {**memos, "uncached": take_uncached_times()}
+
+
+def merge_memos(memos: dict) -> None:
+    """In the parent: take over what a worker computed for the cache, and its timings."""
+    cache = active_cache()
+    if cache is not None:
+        cache.merge(memos)
+    for name, seconds in memos.get("uncached", {}).items():
+        _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
