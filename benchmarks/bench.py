@@ -36,12 +36,13 @@ STAGES = ("check", "load", "validate", "model", "render", "qr", "write", "cache"
 
 # One confsite build in a fresh process; prints its timings as JSON on the last line.
 DRIVER = """
-import json, sys
+import json, os, sys
 from pathlib import Path
 from generator import pipeline
 cfg = pipeline.configure(Path(sys.argv[1]), Path(sys.argv[2]))
 r = pipeline.build(cfg, cache=sys.argv[3] == "cache")
-print(json.dumps({"timings": r.timings, "pages": len(r.rendered.outputs), "noop": r.noop}))
+print(json.dumps({"timings": r.timings, "pages": len(r.rendered.outputs), "noop": r.noop}), flush=True)
+os._exit(0)     # as the confsite command does: no object-by-object teardown
 """
 
 HUGO_CONFIG = """baseURL = "https://snv.example.gov.vn/tin/"
