@@ -66,7 +66,7 @@ def load(config: SiteConfig, cache: BuildCache | None = None, jobs: int | None =
     files = [(path, nfc(path.relative_to(root).as_posix())) for path in _walk(root, config, report)]
     markdown = [(path, rel) for path, rel in files if path.suffix.lower() in MARKDOWN_SUFFIXES]
     # Reading and parsing the documents is most of this stage: spread over the cores.
-    parsed = iter(parallel.fork_map(lambda item: _load_document(item[0], item[1], config, cache), markdown, jobs))
+    parsed = iter(_load_documents(markdown, config, cache, jobs))
     documents: list[RawDocument] = []
     media: dict[str, MediaFile] = {}
     for path, rel in files:
@@ -184,21 +184,25 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def _load_document(path: Path, rel: str, config: SiteConfig,
-                   cache: BuildCache | None = None) -> tuple[RawDocument | None, tuple[Problem, ...]]:
-    """One Markdown file read and parsed, with the problems met: a pure function of its bytes."""
-    display = config.display(rel)
-    data = None
+def _load_documents(files: list[tuple[Path, str]], config: SiteConfig, cache: BuildCache | None,
+                    jobs: int | None) -> list[tuple[RawDocument | None, tuple[Problem, ...]]]:
+    """Each Markdown file read and parsed, with the problems met: a pure function of its
+    bytes, so remembered in the build cache by them."""
+    data: list[bytes | None] = [None] * len(files)
+    keys: list[str | None] = [None] * len(files)
     if cache is not None and cache.enabled:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            pass
-    if data is None:
-        return _parse_and_report(path, rel, display, config, data)
-    key = cache_key(data, rel, display, str(config.limits.max_markdown_bytes))
-    # The parsed document and the problems met parsing it, remembered by the file's bytes.
-    return cache.memo("documents", key, lambda: _parse_and_report(path, rel, display, config, data))
+        for i, (path, rel) in enumerate(files):
+            try:
+                data[i] = path.read_bytes()
+            except OSError:
+                continue        # parsed (and reported) without the cache
+            keys[i] = cache_key(data[i], rel, config.display(rel), str(config.limits.max_markdown_bytes))
+
+    def parse(i: int) -> tuple[RawDocument | None, tuple[Problem, ...]]:
+        path, rel = files[i]
+        return _parse_and_report(path, rel, config.display(rel), config, data[i])
+
+    return parallel.cached_map(cache, "documents", keys, parse, range(len(files)), jobs)
 
 
 def _parse_and_report(path: Path, rel: str, display: str, config: SiteConfig, data: bytes | None):

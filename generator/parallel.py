@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
-from .cache import _UNCACHED, active_cache, take_uncached_times
+from .cache import _UNCACHED, BuildCache, active_cache, take_uncached_times
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -95,3 +95,29 @@ def merge_memos(memos: dict) -> None:
         cache.merge(memos)
     for name, seconds in memos.get("uncached", {}).items():
         _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
+
+
+def cached_map(cache: BuildCache | None, table: str, keys: Sequence[str | None], fn: Callable[[T], R], items: Sequence[T],
+               jobs: int | None = None, still_good: Callable[[T, Any], bool] | None = None) -> list[R]:
+    """``[fn(x) for x in items]``, each result remembered in the cache's *table* under its key.
+
+    Hits are looked up here (cheap); only the misses go to the workers, so a rebuild
+    that finds nearly everything in the cache does not pay for forking and pickling.
+    *still_good(item, cached)* may reject a hit that no longer applies; a key of None
+    means "not cacheable".
+    """
+    on = cache is not None and cache.enabled
+    results: list[Any] = [None] * len(items)
+    todo: list[int] = []
+    for i, key in enumerate(keys):
+        hit = cache.get(table, key) if on and key is not None else None
+        if hit is not None and (still_good is None or still_good(items[i], hit)):
+            results[i] = hit
+        else:
+            todo.append(i)
+    for i, value in zip(todo, fork_map(lambda i: fn(items[i]), todo, jobs)):
+        results[i] = value
+        key = keys[i]
+        if on and key is not None:
+            cache.put(table, key, value)
+    return results

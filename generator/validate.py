@@ -10,7 +10,7 @@ from posixpath import basename, splitext
 from typing import Any
 
 from . import markdown, parallel
-from .cache import BuildCache, cached, digest
+from .cache import BuildCache, digest
 from .config import SiteConfig
 from .errors import Problem, Report, suggestion
 from .fields import Fields
@@ -53,8 +53,8 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     # Front-matter first (each document on its own), then the bodies, which need every
     # document's address for their links; both spread over the cores.
     readable = [raw for raw in loaded.documents if raw.meta is not None]
-    read = parallel.fork_map(lambda raw: cached(cache, "fields", digest(raw.digest, raw.rel, raw.display),
-                                                lambda: _read_fields(raw)), readable, jobs)
+    read = parallel.cached_map(cache, "fields", [digest(raw.digest, raw.rel, raw.display) for raw in readable],
+                               _read_fields, readable, jobs)
     drafts: list[_Draft] = []
     for raw, (values, problems) in zip(readable, read):
         report.extend(problems)
@@ -63,7 +63,7 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
 
     documents = {d.raw.rel: config.urls.path("page" if d.raw.is_page else "article", slug=d.fields["slug"])
                  for d in drafts if d.fields.get("slug")}
-    bodies = parallel.fork_map(lambda d: _body(d.raw, config, loaded, documents, cache), drafts, jobs)
+    bodies = _bodies(drafts, config, loaded, documents, cache, jobs)
     articles: list[Article] = []
     pages: list[Page] = []
     for d, (body, problems) in zip(drafts, bodies):
@@ -98,20 +98,27 @@ def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem
     return values, tuple(report.problems)
 
 
-def _body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
-          cache: BuildCache | None = None) -> tuple[Body, tuple]:
-    """The document's body as safe HTML, and the problems met rendering it."""
-    resolver = markdown.Resolver(raw.rel, config.base_path, loaded.media, documents)
-    key = digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))   # the body is part of the file
-    hit = cache.get("bodies", key) if cache is not None and cache.enabled else None
-    # A cached body stands only if every link it resolved still resolves the same way.
-    if hit is not None and all(resolver.lookup(target) == found for target, found in hit[2]):
-        return hit[0], hit[1]
-    recorder = markdown.RecordingResolver(raw.rel, config.base_path, loaded.media, documents)
-    body, problems = markdown.render(raw.body, recorder, raw.body_line)
-    if cache is not None and cache.enabled:
-        cache.put("bodies", key, (body, problems, tuple(sorted(recorder.lookups.items()))))
-    return body, tuple(problems)
+def _bodies(drafts: list[_Draft], config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
+            cache: BuildCache | None, jobs: int | None) -> list[tuple[Body, tuple]]:
+    """Each document's body as safe HTML, with the problems met rendering it."""
+    def resolver(raw: RawDocument, recording: bool = False) -> markdown.Resolver:
+        kind = markdown.RecordingResolver if recording else markdown.Resolver
+        return kind(raw.rel, config.base_path, loaded.media, documents)
+
+    def still_good(d: _Draft, hit: tuple) -> bool:
+        # A cached body stands only if every link it resolved still resolves the same way.
+        found = resolver(d.raw)
+        return all(found.lookup(target) == was for target, was in hit[2])
+
+    def render(d: _Draft) -> tuple:
+        recorder = resolver(d.raw, recording=True)
+        body, problems = markdown.render(d.raw.body, recorder, d.raw.body_line)
+        return body, tuple(problems), tuple(sorted(recorder.lookups.items()))
+
+    # The body is part of the file: its digest and where the body starts name it.
+    keys = [digest(d.raw.digest, d.raw.rel, config.base_path, str(d.raw.body_line)) for d in drafts]
+    return [(body, problems) for body, problems, _ in
+            parallel.cached_map(cache, "bodies", keys, render, drafts, jobs, still_good)]
 
 
 def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[str, Any]:
