@@ -111,22 +111,22 @@ def routes(site: Site) -> list[Route]:
     for p in site.pages:
         out.append(Route(p.url, "page.html", {"page": p}, frozenset({p.source})))
     for c in site.clusters:
-        out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, _cards(c.articles)))
+        cards = _cards(c.articles)      # one set for all of a cluster's pages: signed once
+        out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, cards))
         for y in c.timeline:
             if len(y.articles) > INLINE_PER_YEAR:
                 for pager, items in paginate(y.articles, cfg.per_page, cluster_year_url(c, y)):
                     out.append(Route(pager.url, "cluster_year.html",
-                                     {"cluster": c, "year": y, "articles": items, "pager": pager},
-                                     _cards(c.articles)))
+                                     {"cluster": c, "year": y, "articles": items, "pager": pager}, cards))
     for pager, items in paginate(site.units, UNITS_PER_PAGE, urls.path("units")):
         out.append(Route(pager.url, "units.html", {"units": items, "pager": pager}, frozenset({"cards"})))
     for u in site.units:
         out.append(Route(u.url, "unit.html", {"unit": u}, _unit_deps(u)))
     for y in site.years:
+        cards = _cards(y.articles)
         for pager, items in paginate(y.articles, cfg.per_page, y.url):
             groups = _regroup(y, items)
-            out.append(Route(pager.url, "year.html", {"year": y, "groups": groups, "pager": pager},
-                             _cards(y.articles)))
+            out.append(Route(pager.url, "year.html", {"year": y, "groups": groups, "pager": pager}, cards))
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset({"redirect:" + repr(r)})))
     return out + portal.routes(site, out)

@@ -310,9 +310,18 @@ class _Builder:
                 owners.setdefault(f"{c.url}{ty.year}/", (f"the page of {c.name} for {ty.year}", None, None))
                 reserved.append((f"{c.url}{ty.year}/trang/", f"the page of {c.name} for {ty.year}"))
 
+        first_of: dict[str, tuple[int, str]] = {}
+        for i, (prefix, label) in enumerate(reserved):
+            first_of.setdefault(prefix, (i, label))
+
+        def below_reserved(url: str) -> str | None:
+            """The label of the first reserved prefix *url* starts with (all end with "/")."""
+            found = [first_of[url[:i + 1]] for i, ch in enumerate(url) if ch == "/" and url[:i + 1] in first_of]
+            return min(found)[1] if found else None
+
         def claim(url: str, display: str, line: int | None, what: str, field_: str = "slug",
                   hint: str = "give one of them another slug") -> None:
-            below = next((label for prefix, label in reserved if url.startswith(prefix)), None)
+            below = below_reserved(url)
             if below is not None and url not in owners:
                 owners[url] = (below, None, None)
             if url in owners:
