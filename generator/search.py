@@ -30,6 +30,8 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from itertools import chain
+from operator import sub
 from typing import Iterable
 
 from .i18n import short_date
@@ -65,18 +67,24 @@ def _number(n: int) -> str:
     return "".join(_MORE[d] for d in reversed(digits[1:])) + _FINAL[digits[0]]
 
 
-_SMALL = [_number(n) for n in range(1024)]
+class _Codes(dict):
+    """The code of each gap, made on first use (a gap is at most the number of articles)."""
+
+    def __missing__(self, gap: int) -> str:
+        code = self[gap] = _number(gap)
+        return code
+
+
+_CODE = _Codes().__getitem__
+
+
+def _encode_sorted(ids: list[int]) -> str:
+    return "".join(map(_CODE, map(sub, ids, chain((-1,), ids))))
 
 
 def encode_ids(ids: Iterable[int]) -> str:
     """Sorted ids as gaps (first id + 1, then differences), each in base 32, most significant first."""
-    out: list[str] = []
-    prev = -1
-    for i in sorted(ids):
-        gap = i - prev
-        prev = i
-        out.append(_SMALL[gap] if gap < 1024 else _number(gap))
-    return "".join(out)
+    return _encode_sorted(sorted(ids))
 
 
 def decode_ids(text: str) -> list[int]:
@@ -103,15 +111,11 @@ class _Terms:
         self.chunks: dict[str, list[str]] = {}
 
     def __call__(self, texts: Iterable[str]) -> set[str]:
-        found: set[str] = set()
+        words = set(" ".join(texts).split())
         chunks = self.chunks
-        for text in texts:
-            for chunk in set(text.split()):
-                got = chunks.get(chunk)
-                if got is None:
-                    got = chunks[chunk] = terms(chunk)
-                found.update(got)
-        return found
+        for chunk in words.difference(chunks):
+            chunks[chunk] = terms(chunk)
+        return set().union(*map(chunks.__getitem__, words))
 
 
 def front_matter_text(a: Article, cluster_name: str) -> list[str]:
@@ -208,7 +212,7 @@ def _facets(site: Site) -> dict[str, list[int]]:
 def index_files(site: Site) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
     # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
-    entries = {t: _dump(t) + b":" + _dump([encode_ids(ids) for ids in lists]) for t, lists in _postings(site).items()}
+    entries = {t: _dump(t) + b":" + _dump([_encode_sorted(ids) for ids in lists]) for t, lists in _postings(site).items()}
     shards = _shards(entries)
     keys = sorted(shards)
     body: dict[str, bytes] = {}
