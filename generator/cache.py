@@ -9,7 +9,8 @@ rebuilt: the cache can speed a build up but never change or break its output.
 
 Tables in use: ``state`` (input snapshot and last build), ``documents`` (parsed files by
 digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
-and any pure function of the model via :meth:`BuildCache.memo` (e.g. QR codes by URL).
+and any pure function of the model via :meth:`BuildCache.memo` (e.g. QR codes by URL,
+what the search index takes from each article).
 """
 from __future__ import annotations
 

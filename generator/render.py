@@ -192,7 +192,11 @@ class _Job:
     result: multiprocessing.pool.AsyncResult
 
     def get(self) -> dict[str, bytes]:
-        return self.result.get()
+        files, memos = self.result.get()
+        cache = active_cache()
+        if cache is not None:      # what the child computed for the cache, kept by this build
+            cache.merge(memos)
+        return files
 
 
 def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
@@ -208,9 +212,13 @@ def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
     return _Job(pool, pool.apply_async(_index_child))
 
 
-def _index_child() -> dict[str, bytes]:
+def _index_child() -> tuple[dict[str, bytes], dict]:
     assert _INDEX_OF is not None
-    return search_files(_INDEX_OF)
+    cache = active_cache()
+    if cache is not None:
+        cache.start_recording()
+    files = search_files(_INDEX_OF)
+    return files, cache.recorded() if cache is not None else {}
 
 
 def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,

@@ -23,15 +23,21 @@ manifest sits under a version folder named after the whole index, so browsers ma
 cache them for good and a rebuilt site never mixes old and new pieces.
 
 :func:`search_files` is a pure function of the model: the same site gives the same bytes.
+What it takes from each article (terms by field, result record) depends on that article
+and its cluster only, so a build with a cache (table ``search``) computes it for new and
+edited articles alone; the rest is assembling postings, encoding and sharding.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
+from itertools import chain, repeat
+from operator import sub
 from typing import Iterable
 
+from .cache import active_cache, digest, memoized
 from .i18n import short_date
 from .model import KINDS, Article
 from .site import Site
@@ -42,8 +48,6 @@ MAX_PREFIX = 6            # ... and while its prefix is shorter than this
 BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
 INDEX_DIR = "idx/"
 GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
-
-TITLE, META, BODY = 0, 1, 2
 
 _WORD = re.compile(r"[^\W_]+")
 _FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
@@ -65,18 +69,24 @@ def _number(n: int) -> str:
     return "".join(_MORE[d] for d in reversed(digits[1:])) + _FINAL[digits[0]]
 
 
-_SMALL = [_number(n) for n in range(1024)]
+class _Codes(dict):
+    """The code of each gap, made on first use (a gap is at most the number of articles)."""
+
+    def __missing__(self, gap: int) -> str:
+        code = self[gap] = _number(gap)
+        return code
+
+
+_CODE = _Codes().__getitem__
+
+
+def _encode_sorted(ids: list[int]) -> str:
+    return "".join(map(_CODE, map(sub, ids, chain((-1,), ids))))
 
 
 def encode_ids(ids: Iterable[int]) -> str:
     """Sorted ids as gaps (first id + 1, then differences), each in base 32, most significant first."""
-    out: list[str] = []
-    prev = -1
-    for i in sorted(ids):
-        gap = i - prev
-        prev = i
-        out.append(_SMALL[gap] if gap < 1024 else _number(gap))
-    return "".join(out)
+    return _encode_sorted(sorted(ids))
 
 
 def decode_ids(text: str) -> list[int]:
@@ -103,15 +113,11 @@ class _Terms:
         self.chunks: dict[str, list[str]] = {}
 
     def __call__(self, texts: Iterable[str]) -> set[str]:
-        found: set[str] = set()
+        words = set(" ".join(texts).split())
         chunks = self.chunks
-        for text in texts:
-            for chunk in set(text.split()):
-                got = chunks.get(chunk)
-                if got is None:
-                    got = chunks[chunk] = terms(chunk)
-                found.update(got)
-        return found
+        for chunk in words.difference(chunks):
+            chunks[chunk] = terms(chunk)
+        return set().union(*map(chunks.__getitem__, words))
 
 
 def front_matter_text(a: Article, cluster_name: str) -> list[str]:
@@ -129,11 +135,6 @@ def front_matter_text(a: Article, cluster_name: str) -> list[str]:
     return [p for p in dict.fromkeys(parts) if p]
 
 
-def _cluster_name(site: Site, a: Article) -> tuple[str, str]:
-    c = site.cluster_of(a)
-    return (c.name, c.slug) if c else ("", "")
-
-
 def kind_key(a: Article) -> str:
     return a.kind or "news"
 
@@ -146,20 +147,6 @@ def search_kinds(site: Site) -> list[str]:
 
 def _dump(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-
-
-def _postings(site: Site) -> dict[str, tuple[list[int], list[int], list[int]]]:
-    found: dict[str, tuple[list[int], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
-    of = _Terms()
-    for i, a in enumerate(site.articles):
-        name, _ = _cluster_name(site, a)
-        title = of([a.title])
-        meta = of(front_matter_text(a, name)) - title
-        body = of([a.summary, a.body.text]) - title - meta   # an article counts once per term, in its best field
-        for where, found_here in ((TITLE, title), (META, meta), (BODY, body)):
-            for t in found_here:
-                found[t][where].append(i)
-    return found
 
 
 def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
@@ -185,47 +172,88 @@ def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
     return shards
 
 
-def _document(site: Site, a: Article) -> dict[str, str]:
-    name, slug = _cluster_name(site, a)
+def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, str]:
+    """What a result shows of an article."""
     body = " ".join(x for x in (a.summary, a.body.text) if x)
     if len(body) > BODY_CHARS:
         body = body[:BODY_CHARS].rsplit(" ", 1)[0] + " …"
-    return {"u": a.url, "t": a.title, "d": short_date(a.date), "i": a.date.iso(), "c": name, "s": slug,
-            "k": kind_key(a), "m": " · ".join(front_matter_text(a, "")), "b": body}
+    return {"u": a.url, "t": a.title, "d": short_date(a.date), "i": a.date.iso(), "c": cluster, "s": slug,
+            "k": kind_key(a), "m": " · ".join(front), "b": body}
 
 
-def _facets(site: Site) -> dict[str, list[int]]:
-    facets: dict[str, list[int]] = defaultdict(list)
-    for i, a in enumerate(site.articles):
-        _, slug = _cluster_name(site, a)
-        if slug:
-            facets[f"c-{slug}"].append(i)
-        facets[f"y-{a.date.year}"].append(i)
-        facets[f"k-{kind_key(a)}"].append(i)
-    return facets
+def _article_entry(a: Article, cluster: str, slug: str, of: _Terms) -> tuple[str, str, str, bytes]:
+    """What the index takes from one article: its terms in the title, the front-matter and
+    the body (each space-separated; an article counts once per term, in its best field)
+    and its result record. A pure function of the article and its cluster's name and slug."""
+    front = front_matter_text(a, "")
+    title = of((a.title,))
+    meta = of((cluster, *front))
+    meta.difference_update(title)
+    body = of((a.summary, a.body.text))
+    body.difference_update(title, meta)
+    return " ".join(title), " ".join(meta), " ".join(body), _dump(_record(a, cluster, slug, front))
+
+
+def _entry_key(a: Article, cluster: str, slug: str) -> str:
+    # The file's digest covers every field read from it (the date too, named here anyway);
+    # the URL (its pattern is a setting) and the cluster's name and slug (clusters.yaml)
+    # come from elsewhere.
+    d = a.date
+    return digest(repr((a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
+
+
+_drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
 
 
 def index_files(site: Site) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
+    of = _Terms()
+    keyed = active_cache() is not None       # without a cache, memoized() computes and needs no key
+    ids: tuple[defaultdict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    in_title, in_meta, in_body = (d.__getitem__ for d in ids)     # term → ids of the articles with it there
+    append = list.append
+    facets: defaultdict[str, list[int]] = defaultdict(list)
+    records: list[bytes] = []
+    for i, a in enumerate(site.articles):
+        c = site.cluster_of(a)
+        cluster, slug = (c.name, c.slug) if c else ("", "")
+        cache_key = _entry_key(a, cluster, slug) if keyed else ""
+        title, meta, body, record = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
+        # Articles come in id order, so every list of ids is made sorted.
+        _drain(map(append, map(in_title, title.split()), repeat(i)))
+        _drain(map(append, map(in_meta, meta.split()), repeat(i)))
+        _drain(map(append, map(in_body, body.split()), repeat(i)))
+        records.append(record)
+        if slug:
+            facets[f"c-{slug}"].append(i)
+        facets[f"y-{a.date.year}"].append(i)
+        facets[f"k-{kind_key(a)}"].append(i)
+
     # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
-    entries = {t: _dump(t) + b":" + _dump([encode_ids(ids) for ids in lists]) for t, lists in _postings(site).items()}
+    # Written by hand, as json.dumps would: a term is letters and digits and an id list is
+    # ASCII letters, digits, '-' and '_', so neither has anything JSON escapes.
+    none: list[int] = []
+    title_ids, meta_ids, body_ids = ids
+    entries: dict[str, bytes] = {}
+    for t in title_ids.keys() | meta_ids.keys() | body_ids.keys():
+        lists = (title_ids.get(t, none), meta_ids.get(t, none), body_ids.get(t, none))
+        entries[t] = ('"%s":["%s","%s","%s"]' % (t, *map(_encode_sorted, lists))).encode("utf-8")
     shards = _shards(entries)
     keys = sorted(shards)
-    body: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
     for n, key in enumerate(keys):
-        body[f"t/{n}.json"] = b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}"
-    for name, ids in sorted(_facets(site).items()):
-        body[f"f/{name}.json"] = _dump(encode_ids(ids))
-    records = [_dump(_document(site, a)) for a in site.articles]
+        files[f"t/{n}.json"] = b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}"
+    for name in sorted(facets):
+        files[f"f/{name}.json"] = _dump(_encode_sorted(facets[name]))
     for g in range(0, len(records), GROUP):
-        body[f"d/{g // GROUP}.json"] = b"[" + b",".join(records[g:g + GROUP]) + b"]"
-    digest = hashlib.blake2b(digest_size=6)
-    for path in sorted(body):
-        digest.update(path.encode() + b"\0" + body[path] + b"\0")
-    version = digest.hexdigest()
-    files = {f"{version}/{path}": data for path, data in body.items()}
-    files["manifest.json"] = _dump({"g": GROUP, "keys": keys, "n": len(site.articles), "v": version})
-    return files
+        files[f"d/{g // GROUP}.json"] = b"[" + b",".join(records[g:g + GROUP]) + b"]"
+    h = hashlib.blake2b(digest_size=6)
+    for path in sorted(files):
+        h.update(path.encode() + b"\0" + files[path] + b"\0")
+    version = h.hexdigest()
+    out = {f"{version}/{path}": data for path, data in files.items()}
+    out["manifest.json"] = _dump({"g": GROUP, "keys": keys, "n": len(site.articles), "v": version})
+    return out
 
 
 def search_files(site: Site) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, render
+from generator import pipeline, render, search
 from sitekit import build, copy_fixture, tree_bytes
 
 CLUSTERS = ["Cụm thi đua các tỉnh, thành Bắc Bộ", "Cụm thi đua Sở Nội vụ các tỉnh Tây Nguyên",
@@ -121,6 +121,29 @@ def test_a_body_edit_renders_only_the_pages_that_show_the_body(tmp_path):
     assert "sitemap.xml" not in pages
     assert len(pages) <= 6, pages
     assert second.written.unchanged >= len([p for p in first.rendered.outputs if p.endswith(".html")]) - 6
+
+
+@pytest.mark.parametrize("jobs", [1, 2])     # 2: the index is made in a forked process
+def test_a_body_edit_recomputes_the_search_entry_of_that_article_alone(tmp_path, monkeypatch, jobs):
+    root = copy_fixture("basic", tmp_path / "content")
+    config = pipeline.configure(root, tmp_path / "site")
+    first = pipeline.build(config, jobs=jobs)
+    shards = tmp_path / ".confsite-cache/site/search"
+
+    def keys() -> set[str]:
+        return {k for p in shards.glob("*.pickle") for k in pickle.loads(p.read_bytes())["items"]}
+
+    before = keys()
+    assert len(before) == len(first.site.articles)
+    computed = []
+    real = search._article_entry
+    monkeypatch.setattr(search, "_article_entry", lambda a, *rest: computed.append(a.source) or real(a, *rest))
+    with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
+        f.write("\nMột câu mới trong thân bài.\n")
+    pipeline.build(config, jobs=jobs)
+    assert len(keys() - before) == 1
+    if jobs == 1:
+        assert computed == ["reports/bac-bo/tong-ket-2019.md"]
 
 
 def test_a_title_edit_renders_the_listings_that_show_it(tmp_path):
