@@ -193,9 +193,7 @@ class _Job:
 
     def get(self) -> dict[str, bytes]:
         files, memos = self.result.get()
-        cache = active_cache()
-        if cache is not None:      # what the child computed for the cache, kept by this build
-            cache.merge(memos)
+        parallel.merge_memos(memos)     # what the child computed for the cache, kept by this build
         return files
 
 
@@ -214,11 +212,9 @@ def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
 
 def _index_child() -> tuple[dict[str, bytes], dict]:
     assert _INDEX_OF is not None
-    cache = active_cache()
-    if cache is not None:
-        cache.start_recording()
+    parallel.start_memos()
     files = search_files(_INDEX_OF)
-    return files, cache.recorded() if cache is not None else {}
+    return files, parallel.take_memos()
 
 
 def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
