@@ -7,8 +7,8 @@ value was computed from, so a stale entry is never found, only unused. A table t
 cannot be read (corrupt, truncated, written by another version) is treated as empty and
 rebuilt: the cache can speed a build up but never change or break its output.
 
-Tables in use: ``state`` (input snapshot and last build), ``documents`` (parsed files by
-digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
+Tables in use: ``state`` (input snapshot and last build), ``fields`` (front-matter read,
+by the file's digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
 and any pure function of the model via :meth:`BuildCache.memo` (e.g. QR codes by URL,
 what the search index takes from each article).
 """

@@ -1,8 +1,10 @@
-"""Load: files of a content folder → raw documents, media and YAML with line numbers.
+"""Load: files of a content folder → raw documents and media, with line numbers.
 
-No interpretation happens here: a raw document is text, front-matter as parsed YAML
-(with positions) and the body with the line it starts on. Problems met while reading
-(encodings, YAML syntax, unsafe links, oversized files) are collected, never raised.
+No interpretation happens here: a raw document is its front-matter text and its body,
+each with the line it starts on (validation parses the YAML, remembering the line of
+every value). ``clusters.yaml`` is parsed here, with positions. Problems met while
+reading (encodings, unclosed front-matter, unsafe links, oversized files) are
+collected, never raised.
 """
 from __future__ import annotations
 
@@ -12,8 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import parallel, svg, yamldoc
-from .cache import BuildCache, digest as cache_key
+from . import svg, yamldoc
 from .config import SiteConfig
 from .encoding import NotUtf8, decode
 from .errors import Problem, Report
@@ -33,7 +34,8 @@ class RawDocument:
     rel: str                      # POSIX path inside content/, NFC, e.g. "reports/2020/a.md"
     display: str                  # the path as the editor knows it, e.g. "content/reports/2020/a.md"
     is_page: bool                 # under pages/: a standalone page
-    meta: yamldoc.Located | None  # front-matter, None when it could not be read
+    front_matter: str | None      # the YAML text between the --- lines, None when there is none
+    front_matter_line: int        # 1-based line of the file on which it starts
     body: str
     body_line: int                # 1-based line of the file on which the body starts
     digest: str                   # hash of the file's bytes
@@ -60,13 +62,12 @@ def ignored(name: str) -> bool:
     return name.startswith((".", "_"))
 
 
-def load(config: SiteConfig, cache: BuildCache | None = None, jobs: int | None = None) -> LoadedContent:
+def load(config: SiteConfig) -> LoadedContent:
     root = config.content_dir
     report = Report()
     files = [(path, nfc(path.relative_to(root).as_posix())) for path in _walk(root, config, report)]
     markdown = [(path, rel) for path, rel in files if path.suffix.lower() in MARKDOWN_SUFFIXES]
-    # Reading and parsing the documents is most of this stage: spread over the cores.
-    parsed = iter(_load_documents(markdown, config, cache, jobs))
+    parsed = iter(_load_documents(markdown, config))
     documents: list[RawDocument] = []
     media: dict[str, MediaFile] = {}
     for path, rel in files:
@@ -184,36 +185,18 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def _load_documents(files: list[tuple[Path, str]], config: SiteConfig, cache: BuildCache | None,
-                    jobs: int | None) -> list[tuple[RawDocument | None, tuple[Problem, ...]]]:
-    """Each Markdown file read and parsed, with the problems met: a pure function of its
-    bytes, so remembered in the build cache by them."""
-    data: list[bytes | None] = [None] * len(files)
-    keys: list[str | None] = [None] * len(files)
-    if cache is not None and cache.enabled:
-        for i, (path, rel) in enumerate(files):
-            try:
-                data[i] = path.read_bytes()
-            except OSError:
-                continue        # parsed (and reported) without the cache
-            keys[i] = cache_key(data[i], rel, config.display(rel), str(config.limits.max_markdown_bytes))
-
-    def parse(i: int) -> tuple[RawDocument | None, tuple[Problem, ...]]:
-        path, rel = files[i]
-        return _parse_and_report(path, rel, config.display(rel), config, data[i])
-
-    return parallel.cached_map(cache, "documents", keys, parse, range(len(files)), jobs)
+def _load_documents(files: list[tuple[Path, str]], config: SiteConfig,
+                    ) -> list[tuple[RawDocument | None, tuple[Problem, ...]]]:
+    """Each Markdown file read and split into front-matter and body, with the problems met."""
+    out = []
+    for path, rel in files:
+        own = Report()
+        out.append((_read_document(path, rel, config.display(rel), config, own), tuple(own.problems)))
+    return out
 
 
-def _parse_and_report(path: Path, rel: str, display: str, config: SiteConfig, data: bytes | None):
-    own = Report()
-    doc = _parse_document(path, rel, display, config, own, data)
-    return doc, tuple(own.problems)
-
-
-def _parse_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report,
-                    data: bytes | None = None) -> RawDocument | None:
-    read = _read_text(path, display, report, config.limits.max_markdown_bytes, data)
+def _read_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
+    read = _read_text(path, display, report, config.limits.max_markdown_bytes)
     if read is None:
         return None
     text, data = read
@@ -227,13 +210,7 @@ def _parse_document(path: Path, rel: str, display: str, config: SiteConfig, repo
         else:
             report.error(display, 1, "front-matter", "the file has no front-matter",
                          "start it with a line ---, then title: and date:, then another line ---")
-        return RawDocument(rel, display, is_page, None, body, body_line, digest)
-    try:
-        meta = yamldoc.parse(fm, line_offset=fm_line - 1)
-    except yamldoc.YamlProblem as exc:
-        report.error(display, exc.line, "front-matter", exc.message, exc.hint)
-        return RawDocument(rel, display, is_page, None, body, body_line, digest)
-    return RawDocument(rel, display, is_page, meta, body, body_line, digest)
+    return RawDocument(rel, display, is_page, fm, fm_line, body, body_line, digest)
 
 
 def _load_clusters(config: SiteConfig, report: Report) -> yamldoc.Located | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from posixpath import basename, splitext
 from typing import Any
 
-from . import markdown, parallel
+from . import markdown, parallel, yamldoc
 from .cache import BuildCache, digest
 from .config import SiteConfig
 from .errors import Problem, Report, suggestion
@@ -52,7 +52,7 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     report.extend(loaded.problems)
     # Front-matter first (each document on its own), then the bodies, which need every
     # document's address for their links; both spread over the cores.
-    readable = [raw for raw in loaded.documents if raw.meta is not None]
+    readable = [raw for raw in loaded.documents if raw.front_matter is not None]
     read = parallel.cached_map(cache, "fields", [digest(raw.digest, raw.rel, raw.display) for raw in readable],
                                _read_fields, readable, jobs)
     drafts: list[_Draft] = []
@@ -85,14 +85,19 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
 
 def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:
     """One document's front-matter read on its own: a pure function of the file, so cacheable."""
-    assert raw.meta is not None
+    assert raw.front_matter is not None
     report = Report()
-    fields = Fields(raw.meta, raw.display, report)
-    if raw.meta.value is not None and not isinstance(raw.meta.value, dict):
+    try:
+        meta = yamldoc.parse(raw.front_matter, line_offset=raw.front_matter_line - 1)
+    except yamldoc.YamlProblem as exc:
+        report.error(raw.display, exc.line, "front-matter", exc.message, exc.hint)
+        return None, tuple(report.problems)
+    fields = Fields(meta, raw.display, report)
+    if meta.value is not None and not isinstance(meta.value, dict):
         report.error(raw.display, raw.body_line - 1 if raw.body_line > 1 else 1, "front-matter",
                      "is not a list of fields", "write one field a line, e.g. title: …")
         return None, tuple(report.problems)
-    for path, line in raw.meta.duplicates:
+    for path, line in meta.duplicates:
         report.error(raw.display, line, ".".join(map(str, path)), "is given twice", "keep one of the two lines")
     values = _read_page(fields, raw) if raw.is_page else _read_article(fields, raw)
     return values, tuple(report.problems)

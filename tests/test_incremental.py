@@ -228,7 +228,7 @@ def test_a_damaged_cache_is_rebuilt_not_a_crash(tmp_path, damage):
     cache = tmp_path / ".confsite-cache/site"
     names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*.pickle"))
     assert {"routes.pickle", "state.pickle"} <= set(names)
-    assert any(n.startswith("bodies/") for n in names) and any(n.startswith("documents/") for n in names)
+    assert any(n.startswith("bodies/") for n in names) and any(n.startswith("fields/") for n in names)
     for p in cache.rglob("*.pickle"):
         p.write_bytes(damage)
     with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
@@ -240,10 +240,10 @@ def test_a_damaged_cache_is_rebuilt_not_a_crash(tmp_path, damage):
     after = {p.relative_to(cache).as_posix() for p in cache.rglob("*.pickle")}
     assert set(names) <= after
     # Every table and shard the rebuild needed was written afresh; at most the shards that
-    # held only the edited file's old entries (one of bodies, one of documents) were not.
+    # held only the edited file's old entries (one of bodies, one of fields) were not.
     for name in ("state.pickle", "routes.pickle"):
         assert (cache / name).read_bytes() != damage
-    left = [n for n in after if n.startswith(("bodies/", "documents/")) and (cache / n).read_bytes() == damage]
+    left = [n for n in after if n.startswith(("bodies/", "fields/")) and (cache / n).read_bytes() == damage]
     assert len(left) <= 2, left
 
 
