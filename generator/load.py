@@ -65,14 +65,14 @@ def ignored(name: str) -> bool:
 def load(config: SiteConfig) -> LoadedContent:
     root = config.content_dir
     report = Report()
-    files = [(path, nfc(path.relative_to(root).as_posix())) for path in _walk(root, config, report)]
-    markdown = [(path, rel) for path, rel in files if path.suffix.lower() in MARKDOWN_SUFFIXES]
+    files = [(path, nfc(rel), os.path.splitext(rel)[1].lower()) for path, rel in _walk(root, config, report)]
+    markdown = [(path, rel) for path, rel, suffix in files if suffix in MARKDOWN_SUFFIXES]
     parsed = iter(_load_documents(markdown, config))
     documents: list[RawDocument] = []
     media: dict[str, MediaFile] = {}
-    for path, rel in files:
+    for name, rel, suffix in files:
         display = config.display(rel)
-        suffix = path.suffix.lower()
+        path = Path(name)
         if suffix in MARKDOWN_SUFFIXES:
             doc, problems = next(parsed)
             report.extend(problems)
@@ -96,35 +96,47 @@ def load(config: SiteConfig) -> LoadedContent:
                          config.display("clusters.yaml"), tuple(report.problems))
 
 
-def _walk(root: Path, config: SiteConfig, report: Report):
-    """Every file below *root*, in a stable order, skipping ignored names and unsafe links."""
+def _walk(root: Path, config: SiteConfig, report: Report) -> list[tuple[str, str]]:
+    """Every file below *root* as ``(path, path inside root)``, in a stable order (a
+    folder's files, then its folders, by name), skipping ignored names and unsafe links.
+    Linked folders inside the content folder are not entered."""
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        keep = []
-        for name in sorted(dirnames):
-            if ignored(name) or (here == root and name == "templates"):
+    found: list[tuple[str, str]] = []
+
+    def outside(entry: os.DirEntry, rel: str, what: str) -> bool:
+        if not entry.is_symlink() or _inside(Path(entry.path), real_root):
+            return False
+        report.error(config.display(rel), None, "file", f"this {what} is a link to a place outside the content folder",
+                     f"copy the {'files' if what == 'folder' else 'file'} into the content folder instead of linking "
+                     f"{'them' if what == 'folder' else 'it'}")
+        return True
+
+    def visit(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            if ignored(entry.name):
                 continue
-            full = here / name
-            if full.is_symlink() and not _inside(full, real_root):
-                report.error(config.display(full.relative_to(root).as_posix()), None, "file",
-                             "this folder is a link to a place outside the content folder",
-                             "copy the files into the content folder instead of linking them")
-                continue
-            keep.append(name)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            if ignored(name):
-                continue
-            full = here / name
-            if full.is_symlink() and not _inside(full, real_root):
-                report.error(config.display(full.relative_to(root).as_posix()), None, "file",
-                             "this file is a link to a place outside the content folder",
-                             "copy the file into the content folder instead of linking it")
-                continue
-            if not full.is_file():
-                continue
-            yield full
+            rel = prefix + entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not (prefix == "" and entry.name == "templates") and not outside(entry, rel, "folder"):
+                    folders.append(entry)
+            elif not outside(entry, rel, "file") and entry.is_file():
+                found.append((entry.path, rel))
+        for entry in folders:
+            if not entry.is_symlink():
+                visit(entry.path, prefix + entry.name + "/")
+
+    visit(str(root), "")
+    return found
 
 
 def _safe_svg(path: Path, display: str, report: Report) -> bool:
@@ -148,10 +160,12 @@ def _inside(path: Path, real_root: Path) -> bool:
         return False
 
 
-def _read_text(path: Path, display: str, report: Report, limit: int | None = None,
+def _read_text(path: Path | str, display: str, report: Report, limit: int | None = None,
                data: bytes | None = None) -> tuple[str, bytes] | None:
     try:
-        data = path.read_bytes() if data is None else data
+        if data is None:
+            with open(path, "rb") as f:
+                data = f.read()
     except OSError as exc:
         report.error(display, None, "file", f"cannot be read ({exc.strerror})", "check the file's permissions")
         return None
@@ -185,7 +199,7 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def _load_documents(files: list[tuple[Path, str]], config: SiteConfig,
+def _load_documents(files: list[tuple[str, str]], config: SiteConfig,
                     ) -> list[tuple[RawDocument | None, tuple[Problem, ...]]]:
     """Each Markdown file read and split into front-matter and body, with the problems met."""
     out = []
@@ -195,7 +209,7 @@ def _load_documents(files: list[tuple[Path, str]], config: SiteConfig,
     return out
 
 
-def _read_document(path: Path, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
+def _read_document(path: str, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
     read = _read_text(path, display, report, config.limits.max_markdown_bytes)
     if read is None:
         return None

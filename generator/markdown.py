@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
+from .cache import digest
 from .model import Body, Heading
 from .paths import Reference, classify
 from .slugs import slugify
@@ -154,7 +155,7 @@ def render(text: str, resolver: Resolver, first_line: int) -> tuple[Body, list[B
     over = _over_budget(text)
     if over:
         message, hint = over.split("; ", 1)
-        return Body(""), [BodyProblem(first_line, "body", message, hint)]
+        return body(""), [BodyProblem(first_line, "body", message, hint)]
     md = parser()
     env: dict = {}
     tokens = md.parse(text, env)
@@ -169,7 +170,13 @@ def render(text: str, resolver: Resolver, first_line: int) -> tuple[Body, list[B
         if token.type == "inline" and token.children:
             _resolve_inline(token.children, resolver, line, problems, media, plain)
     html = sanitize(md.renderer.render(tokens, md.options, env))
-    return Body(html, tuple(headings), tuple(sorted(media)), " ".join(plain)), problems
+    return body(html, tuple(headings), tuple(sorted(media)), " ".join(plain)), problems
+
+
+def body(html: str, headings: tuple[Heading, ...] = (), media: tuple[str, ...] = (), text: str = "") -> Body:
+    """A rendered body with its fingerprint, made once here (and kept with it in the build
+    cache) so that a rebuild never hashes every article's text again to sign pages."""
+    return Body(html, headings, media, text, digest(html, text, repr(headings), repr(media)))
 
 
 def _resolve_inline(children: list[Token], resolver: Resolver, line: int, problems: list[BodyProblem],

@@ -101,6 +101,7 @@ class Body:
     headings: tuple[Heading, ...] = ()
     media: tuple[str, ...] = ()       # content-relative paths of files the body links to
     text: str = ""                    # plain text, for search and summaries
+    fingerprint: str = ""             # digest of all of the above (see markdown.body), for rebuilds
 
 
 @dataclass(frozen=True)

@@ -240,8 +240,7 @@ class Signer:
             key = digest(doc.digest, doc.source, doc.display, doc.url, repr(getattr(doc, "images", ())))
             card = memoized("cards", key, lambda: _card(doc))
             self.cards[doc.source] = card
-            self.full[doc.source] = digest(card, doc.body.html, doc.body.text, repr(doc.body.headings),
-                                           repr(doc.body.media))
+            self.full[doc.source] = digest(card, doc.body.fingerprint)
         self._all: dict[str, str] = {}
         self._sets: dict[frozenset[str], str] = {}
 
