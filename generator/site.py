@@ -116,8 +116,9 @@ class _Builder:
         for term, items in sorted(claims.items()):
             chair = self._agree(cluster, term, items, "chair")
             vice = self._agree(cluster, term, items, "vice_chair")
-            elected_at = tuple(dict.fromkeys(a for a, _, f in items if f == "elected"))
-            reported = tuple(dict.fromkeys(a for a, _, _ in items))
+            # Each article once, in order; by identity (hashing an article hashes its whole text).
+            elected_at = tuple({id(a): a for a, _, f in items if f == "elected"}.values())
+            reported = tuple({id(a): a for a, _, _ in items}.values())
             terms[term] = ChairTerm(term, self.ref(chair), self.ref(vice), elected_at, reported)
         return terms
 
@@ -316,7 +317,12 @@ class _Builder:
 
         def below_reserved(url: str) -> str | None:
             """The label of the first reserved prefix *url* starts with (all end with "/")."""
-            found = [first_of[url[:i + 1]] for i, ch in enumerate(url) if ch == "/" and url[:i + 1] in first_of]
+            found, end = [], url.find("/")
+            while end >= 0:
+                hit = first_of.get(url[:end + 1])
+                if hit is not None:
+                    found.append(hit)
+                end = url.find("/", end + 1)
             return min(found)[1] if found else None
 
         def claim(url: str, display: str, line: int | None, what: str, field_: str = "slug",
