@@ -113,32 +113,40 @@ def png(url: str) -> bytes:
     n = size(url)
     px = n * PNG_MODULE_PX
     step = PNG_MODULE_PX // 8                         # bytes a module takes in a 1-bit row
+    blank, same, repeat = _png_rows(n)
     quiet = b"\xff" * (QUIET_ZONE * step)
-    same = b"\x02" + bytes(n * step)                 # filter "up": a copy of the row above
-    repeat = [same] * (PNG_MODULE_PX - 1)
-    rows = [b"\x00" + b"\xff" * (n * step)] + [same] * (QUIET_ZONE * PNG_MODULE_PX - 1)
+    parts = [blank]
     previous = None
     for row in matrix(url):
-        if row == previous:
-            rows.append(same)
-        else:
-            grey = row.translate(_GREY)
-            wide = bytearray(len(grey) * step)
-            for i in range(step):
-                wide[i::step] = grey
-            rows.append(b"\x00" + quiet + bytes(wide) + quiet)
-            previous = row
-        rows.extend(repeat)
-    rows.append(b"\x00" + b"\xff" * (n * step))
-    rows.extend([same] * (QUIET_ZONE * PNG_MODULE_PX - 1))
+        if row == previous:         # a module row like the one above: all "same as above"
+            parts += (same, repeat)
+            continue
+        grey = row.translate(_GREY)
+        wide = bytearray(len(grey) * step)
+        for i in range(step):
+            wide[i::step] = grey
+        parts += (b"\x00", quiet, wide, quiet, repeat)
+        previous = row
+    parts.append(blank)
     packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
-    data = packer.compress(b"".join(rows)) + packer.flush()
+    data = packer.compress(b"".join(parts)) + packer.flush()
     per_metre = round(PNG_DPI / 0.0254)
     return (b"\x89PNG\r\n\x1a\n"
             + _chunk(b"IHDR", struct.pack(">IIBBBBB", px, px, 1, 0, 0, 0, 0))
             + _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
             + _chunk(b"IDAT", data)
             + _chunk(b"IEND", b""))
+
+
+@lru_cache(maxsize=64)
+def _png_rows(n: int) -> tuple[bytes, bytes, bytes]:
+    """For a code *n* modules wide: the pixel rows of the light quiet zone above or below
+    it, one pixel row "same as above", and the 15 of them that follow every module row's
+    first pixel row."""
+    width = n * (PNG_MODULE_PX // 8)
+    same = b"\x02" + bytes(width)
+    repeat = same * (PNG_MODULE_PX - 1)
+    return b"\x00" + b"\xff" * width + same * (QUIET_ZONE * PNG_MODULE_PX - 1), same, repeat
 
 
 def clear_cache() -> None:
