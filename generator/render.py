@@ -79,7 +79,9 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(i18n.translations(config.language), newstyle=True)  # type: ignore[attr-defined]
+    catalog = i18n.translations(config.language)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = env.globals["_"] = _remembered_gettext(catalog)
     base = config.base_path
 
     def url(path: str) -> str:
@@ -105,6 +107,23 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         iso=i18n.iso_datetime,
     )
     return env
+
+
+def _remembered_gettext(catalog) -> Callable:
+    """Jinja's new-style ``_()`` (the translation, escaped text in HTML, ``%(name)s``
+    filled in) with each translation looked up once: pages call it dozens of times."""
+    seen: dict[str, str] = {}
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str, **variables) -> str:
+        text = seen.get(message)
+        if text is None:
+            text = seen[message] = catalog.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
 
 
 Reuse = Callable[[jinja2.Environment, dict[str, Asset], list[Route]], dict[str, str]]
