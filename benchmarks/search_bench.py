@@ -60,8 +60,7 @@ def index_size(site: Path) -> None:
     files = [p for p in idx.rglob("*") if p.is_file()]
     groups: dict[str, list[int]] = {}
     for p in files:
-        parts = p.relative_to(idx).parts
-        groups.setdefault(parts[1] if len(parts) > 2 else parts[0], []).append(p.stat().st_size)
+        groups.setdefault(p.relative_to(idx).parts[0], []).append(p.stat().st_size)
     total = sum(sum(v) for v in groups.values())
     print(f"index: {len(files):,} files, {kib(total)} on disk")
     names = {"t": "term shards", "f": "filter lists", "d": "result records", "manifest.json": "manifest"}

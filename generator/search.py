@@ -7,20 +7,33 @@ downloads only the pieces one query needs.
 
 Layout, under the search page's URL (``tim-kiem/idx/``)::
 
-    manifest.json        {"v": version, "n": articles, "g": GROUP, "keys": [shard prefixes, sorted]}
-    <v>/t/<i>.json       shard i: {term: [title ids, front-matter ids, body ids]}
-    <v>/f/<facet>.json   ids of the articles of one cluster (c-<slug>), year (y-2020)
-                         or kind (k-tong-ket, k-news)
-    <v>/d/<g>.json       what results show (url, title, date, cluster, kind, texts): a list
-                         of the records of ids g*GROUP .. g*GROUP+GROUP-1
+    manifest.json          {"n": articles, "g": GROUP, "keys": [shard prefixes, sorted],
+                            "t": shard hashes, "f": {facet: hash}, "d": group hashes}
+    t/<h>.json             a shard: {term: [title ids, front-matter ids, body ids]}
+    f/<facet>.<h>.json     ids of the articles of one cluster (c-<slug>), year (y-2020)
+                           or kind (k-tong-ket, k-news)
+    d/<g>.<h>.json         what results show (url, title, date, cluster, kind, texts): a list
+                           of the records of ids g*GROUP .. g*GROUP+GROUP-1
+
+``<h>`` is the hash of the file's own bytes (:func:`content_hash`: HASH_CHARS base-32
+characters), so a name always holds the same bytes and browsers may cache every file
+but the manifest for good. The manifest, fetched afresh on a reader's first query,
+names exactly the files of one build, so a rebuilt site never mixes old and new pieces.
+To stay small, it gives the hashes of shards and of record groups as one string each,
+HASH_CHARS characters per file, in the order of ``keys`` and of group numbers.
 
 An article's id is its position in ``site.articles`` (0 = newest), so ties in ranking
 go to the newest. Id lists are sorted and written as gaps in a compact base-32 code
 (see :func:`encode_ids`). A term lands in the shard of the longest listed prefix of
 it; shards split by one more letter while they are larger than ``SHARD_BYTES``, so a
-query costs a few small files whatever the size of the archive. Every file but the
-manifest sits under a version folder named after the whole index, so browsers may
-cache them for good and a rebuilt site never mixes old and new pieces.
+query costs a few small files whatever the size of the archive.
+
+Editing one article changes the bytes, and so the names, of a few files only: the
+group holding its record and the shards of the terms it gains or loses. Only these are
+written by a rebuild and uploaded by a publish. A shard's name is its hash alone, not
+its position in ``keys``: a word new to the site often makes a shard of its own, and
+numbered names would then change for every shard after it. Adding or removing an
+article moves the ids of all older ones, and so still renames nearly every file.
 
 :func:`search_files` is a pure function of the model: the same site gives the same bytes.
 What it takes from each article (terms by field, result record) depends on that article
@@ -29,6 +42,7 @@ edited articles alone; the rest is assembling postings, encoding and sharding.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -48,6 +62,7 @@ MAX_PREFIX = 6            # ... and while its prefix is shorter than this
 BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
 INDEX_DIR = "idx/"
 GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
+HASH_CHARS = 8            # base-32 characters of a file's content hash in its name (40 bits)
 
 _WORD = re.compile(r"[^\W_]+")
 _FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
@@ -143,6 +158,17 @@ def search_kinds(site: Site) -> list[str]:
     """The kinds the kind filter offers: those some article has, in the contract's order."""
     present = {kind_key(a) for a in site.articles}
     return [k for k in (*KINDS, "news") if k in present]
+
+
+def content_hash(data: bytes) -> str:
+    """What an index file's name says of its bytes: 40 bits of BLAKE2b in base 32 (0-9, a-v).
+
+    Forty bits make it unlikely that a name, over the life of a site, ever stands for two
+    contents (a browser holding the older would show it for the newer), while costing
+    the manifest no more than HASH_CHARS characters for each of the ~2,700 files of a
+    10,000-article site (mostly groups of records).
+    """
+    return base64.b32hexencode(hashlib.blake2b(data, digest_size=HASH_CHARS * 5 // 8).digest()).decode().lower()
 
 
 def _dump(value: object) -> bytes:
@@ -241,19 +267,21 @@ def index_files(site: Site) -> dict[str, bytes]:
     shards = _shards(entries)
     keys = sorted(shards)
     files: dict[str, bytes] = {}
-    for n, key in enumerate(keys):
-        files[f"t/{n}.json"] = b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}"
-    for name in sorted(facets):
-        files[f"f/{name}.json"] = _dump(_encode_sorted(facets[name]))
-    for g in range(0, len(records), GROUP):
-        files[f"d/{g // GROUP}.json"] = b"[" + b",".join(records[g:g + GROUP]) + b"]"
-    h = hashlib.blake2b(digest_size=6)
-    for path in sorted(files):
-        h.update(path.encode() + b"\0" + files[path] + b"\0")
-    version = h.hexdigest()
-    out = {f"{version}/{path}": data for path, data in files.items()}
-    out["manifest.json"] = _dump({"g": GROUP, "keys": keys, "n": len(site.articles), "v": version})
-    return out
+
+    def add(prefix: str, data: bytes) -> str:
+        """Keep *data* as the file <prefix><its hash>.json; return the hash."""
+        h = content_hash(data)
+        files[f"{prefix}{h}.json"] = data
+        return h
+
+    shard_hashes = [add("t/", b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}")
+                    for key in keys]
+    facet_hashes = {name: add(f"f/{name}.", _dump(_encode_sorted(facets[name]))) for name in sorted(facets)}
+    group_hashes = [add(f"d/{g // GROUP}.", b"[" + b",".join(records[g:g + GROUP]) + b"]")
+                    for g in range(0, len(records), GROUP)]
+    files["manifest.json"] = _dump({"d": "".join(group_hashes), "f": facet_hashes, "g": GROUP, "keys": keys,
+                                    "n": len(site.articles), "t": "".join(shard_hashes)})
+    return files
 
 
 def search_files(site: Site) -> dict[str, bytes]:

@@ -5,6 +5,7 @@ The fixture site has articles that name Đắk Lắk in the title, in the front-
 """
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +14,8 @@ import pytest
 import tools
 
 from generator.pipeline import build, configure
-from generator.search import decode_ids, encode_ids, search_files, terms
+from generator import search
+from generator.search import HASH_CHARS, decode_ids, encode_ids, search_files, terms
 
 CLUSTERS = """\
 - name: Cụm thi đua các tỉnh Tây Nguyên
@@ -238,6 +240,60 @@ def test_index_is_deterministic_and_folds_like_readers_type(built: Path, tmp_pat
     written = {p.relative_to(built).as_posix() for p in (built / "tim-kiem" / "idx").rglob("*") if p.is_file()}
     assert written == set(first)
     assert terms("Sở Nội vụ tỉnh ĐẮK LẮK, Đồng Tháp") == ["so", "noi", "vu", "tinh", "dak", "lak", "dong", "thap"]
+
+
+def _index(site: Path) -> dict[str, bytes]:
+    idx = site / "tim-kiem" / "idx"
+    return {p.relative_to(idx).as_posix(): p.read_bytes() for p in idx.rglob("*") if p.is_file()}
+
+
+def _named_by(manifest: dict) -> set[str]:
+    """The files the manifest names, found as the search page's script finds them."""
+    def split(hashes: str) -> list[str]:
+        return [hashes[i:i + HASH_CHARS] for i in range(0, len(hashes), HASH_CHARS)]
+
+    shards, groups = split(manifest["t"]), split(manifest["d"])
+    assert len(shards) == len(manifest["keys"]) and len(groups) == -(-manifest["n"] // manifest["g"])
+    return ({"manifest.json"} | {f"t/{h}.json" for h in shards}
+            | {f"f/{name}.{h}.json" for name, h in manifest["f"].items()}
+            | {f"d/{g}.{h}.json" for g, h in enumerate(groups)})
+
+
+def test_a_body_edit_renames_only_the_index_files_it_changes(tmp_path: Path, monkeypatch, page) -> None:
+    # Small shards, so that this small site has many, as a large archive does.
+    monkeypatch.setattr(search, "SHARD_BYTES", 200)
+    content = _write_site(tmp_path)
+    config = configure(content, tmp_path / "site")
+    build(config)
+    before = _index(tmp_path / "site")
+    assert len(before) > 40
+    sentence = "Đoàn công tác tham quan mô hình chuyển đổi số tại Sa Đéc."
+    with (content / "bai" / "dong-thap.md").open("a", encoding="utf-8") as f:
+        f.write(sentence + "\n")
+    build(config)
+    after = _index(tmp_path / "site")
+
+    # The manifest names exactly the files of this build, each named after its bytes.
+    manifest = json.loads(after["manifest.json"])
+    assert _named_by(manifest) == set(after)
+    assert all(name.removesuffix(".json")[-HASH_CHARS:] == search.content_hash(data)
+               for name, data in after.items() if name != "manifest.json")
+    # What changed: the group of the article's record, the shards of words it gained, the manifest.
+    added, removed, kept = set(after) - set(before), set(before) - set(after), set(before) & set(after)
+    assert {n.split("/")[0] for n in added} == {"t", "d"}
+    assert [n.split(".")[0] for n in added if n.startswith("d/")] == [f"d/{3 // manifest['g']}"]   # id 3: 4th newest
+    assert len(removed) <= len(added) <= len(set(terms(sentence))) + 1
+    # Most names are kept (the old layout, with a folder per build, kept only the manifest's),
+    # and a name kept holds the same bytes.
+    assert len(kept) >= 3 * len(removed)
+    assert all(before[name] == after[name] for name in kept - {"manifest.json"})
+    assert before["manifest.json"] != after["manifest.json"]
+    # The search page finds its way through the many shards, to the new words too.
+    assert len(manifest["keys"]) > 20
+    with tools.serve_directory(tmp_path / "site", "/tin/") as url:
+        assert _search(page, url, "?q=sa+dec") == ["dong-thap"]
+        assert _search(page, url, "?q=dak+lak") == ["dak-lak-title", "dak-lak-host", "dak-lak-body"]
+        assert _search(page, url, "?q=luu+tru&nam=2019") == [f"van-thu-{n}" for n in range(12, 2, -1)]
 
 
 @pytest.mark.parametrize("ids", [[], [0], [0, 1, 2, 3], [5, 31, 32, 33, 1023, 1024, 99_999], list(range(0, 5000, 7))])

@@ -17,6 +17,7 @@
   var WEIGHTS = [3, 2, 1];                          // title, front-matter, body
   var FINAL = "0123456789abcdefghijklmnopqrstuv";
   var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
+  var HASH = 8;                                     // characters of a file's hash (HASH_CHARS in search.py)
   var cache = {};
   var run = 0;
   var shown = [];
@@ -42,6 +43,11 @@
       value = 0;
     }
     return ids;
+  }
+
+  // The hash of the i-th file of a list the manifest gives as one string.
+  function hashAt(hashes, i) {
+    return hashes.substr(i * HASH, HASH);
   }
 
   function fetchJson(path, options) {
@@ -110,7 +116,7 @@
   function termScores(manifest, term) {
     var shard = shardFor(manifest, term);
     if (shard < 0) return Promise.resolve(new Map());
-    return fetchJson(manifest.v + "/t/" + shard + ".json").then(function (entries) {
+    return fetchJson("t/" + hashAt(manifest.t, shard) + ".json").then(function (entries) {
       var scores = new Map();
       var lists = entries && Object.prototype.hasOwnProperty.call(entries, term) ? entries[term] : ["", "", ""];
       lists.forEach(function (encoded, field) {
@@ -121,7 +127,9 @@
   }
 
   function facetIds(manifest, name, value) {
-    return fetchJson(manifest.v + "/f/" + FACET[name] + value + ".json").then(function (encoded) {
+    var facet = FACET[name] + value;
+    if (!Object.prototype.hasOwnProperty.call(manifest.f, facet)) return Promise.resolve(new Set());
+    return fetchJson("f/" + facet + "." + manifest.f[facet] + ".json").then(function (encoded) {
       return new Set(encoded ? decode(encoded) : []);
     });
   }
@@ -225,8 +233,8 @@
     var next = order.slice(shown.length, shown.length + PER_PAGE);
     more.hidden = true;
     return Promise.all(next.map(function (id) {
-      var group = manifest.g || 1;
-      return fetchJson(manifest.v + "/d/" + Math.floor(id / group) + ".json").then(function (records) {
+      var group = manifest.g || 1, g = Math.floor(id / group);
+      return fetchJson("d/" + g + "." + hashAt(manifest.d, g) + ".json").then(function (records) {
         return records ? records[id % group] || null : null;
       });
     })).then(function (docs) {
