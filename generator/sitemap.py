@@ -59,7 +59,9 @@ def _shown(site: Site, route: Route) -> Iterable[Article] | None:
 
 
 def _lastmod(site: Site, route: Route) -> str | None:
-    if "page" in route.context:
+    if "article" in route.context:          # most entries: an article's own page
+        date = route.context["article"].date
+    elif "page" in route.context:
         date = route.context["page"].date
     else:
         shown = _shown(site, route)
