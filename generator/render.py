@@ -175,10 +175,10 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     env.globals["site"] = site
     env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
-    # The search index depends on every article (never left stale). A rebuild that may
-    # render few pages makes it in a second process meanwhile; otherwise it is made here,
-    # in the parent, while the render workers work.
-    index_job = _index_in_child(site, jobs) if reuse is not None and active_cache() is not None else None
+    # The search index depends on every article (never left stale). With a second core
+    # it is made in a forked process from here on, alongside what this process prepares
+    # and the render workers; otherwise here, after the pages.
+    index_job = _index_in_child(site, jobs)
     try:
         files.update(outputs.install(env, site))
         todo = [r for r in routes(site) if only is None or only(r)]
