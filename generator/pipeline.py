@@ -131,7 +131,22 @@ def _no_cycle_collection():
 def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None,
           allow_removed: bool = False, cache: bool = True, jobs: int | None = None) -> BuildResult:
     with _no_cycle_collection():
-        return _build(config, write=write, progress=progress, allow_removed=allow_removed, cache=cache, jobs=jobs)
+        try:
+            return _build(config, write=write, progress=progress, allow_removed=allow_removed, cache=cache, jobs=jobs)
+        finally:
+            _forget_models()
+
+
+def _forget_models() -> None:
+    """Drop what the stages remembered of this build's model (one entry each, for reuse
+    within a build), so a long-lived process (``confsite serve``) does not carry a large
+    archive's model into the next build: measured, that made its rebuilds 40 % slower."""
+    import sys
+
+    for module, name in (("generator.exports", "_LAST"), ("generator.rebuild", "_SIGNER")):
+        remembered = getattr(sys.modules.get(module), name, None)
+        if remembered is not None:
+            remembered.clear()
 
 
 def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_removed: bool, cache: bool,

@@ -159,3 +159,20 @@ def test_stages_give_the_same_result_in_one_process_and_in_several(tmp_path, bro
         assert any(p[0].endswith("bai-90.md") and "khong-co.md" in p[3] for p in results[0])
     else:
         assert len(results[0][0]) == 150 and len(results[0][2]) > 500
+
+
+def test_a_finished_build_keeps_nothing_of_its_model(tmp_path):
+    """`confsite serve` builds again and again in one process: the last model must be
+    freed, not carried into the next build by what the stages remembered of it."""
+    import gc
+    import weakref
+
+    from generator import pipeline
+
+    copy_fixture("basic", tmp_path / "content")
+    config = pipeline.configure(tmp_path / "content", tmp_path / "site")
+    result = pipeline.build(config)
+    model = weakref.ref(result.site)
+    del result
+    gc.collect()
+    assert model() is None
