@@ -49,6 +49,9 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     n = cores(jobs)
     if n <= 1 or len(items) < serial_below or not can_fork():
         return [fn(x) for x in items]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _TASK
     _TASK = (fn, items)
     # Several chunks a worker, so one slow chunk does not leave a core idle at the end.
@@ -56,13 +59,21 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     out: list[R] = []
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            for results, memos in pool.imap(_run_chunk, chunks):
+        # An executor, not a Pool: a worker that dies (killed, out of memory) stops the
+        # build with an error instead of leaving it waiting for a result forever.
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+            for results, memos in pool.map(_run_chunk, chunks):
                 merge_memos(memos)
                 out.extend(results)
+    except BrokenProcessPool as exc:
+        raise WorkerDied("a worker process of the build stopped unexpectedly (out of memory?)") from exc
     finally:
         _TASK = None
     return out
+
+
+class WorkerDied(RuntimeError):
+    """A forked worker ended without giving its results back."""
 
 
 def _run_chunk(bounds: tuple[int, int]) -> tuple[list, dict]:

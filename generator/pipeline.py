@@ -22,6 +22,7 @@ from .cache import BuildCache, activated, take_uncached_times
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, Severity
 from .output import Rendered
+from .parallel import WorkerDied
 from .write import MARKER, WriteError, WriteStats, output_lock, write_site
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
@@ -133,6 +134,10 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
     with _no_cycle_collection():
         try:
             return _build(config, write=write, progress=progress, allow_removed=allow_removed, cache=cache, jobs=jobs)
+        except WorkerDied as exc:
+            raise BuildFailed([Problem(str(config.content_dir), None, "", str(exc),
+                                       "build again with --jobs 1 to see which file causes it; "
+                                       "the site was not changed")]) from exc
         finally:
             _forget_models()
 

@@ -176,3 +176,27 @@ def test_a_finished_build_keeps_nothing_of_its_model(tmp_path):
     del result
     gc.collect()
     assert model() is None
+
+
+def test_a_worker_process_that_dies_stops_the_stage_instead_of_hanging():
+    import signal
+
+    from generator import parallel
+
+    def work(x: int) -> int:
+        if x == 70:
+            os._exit(3)          # as the kernel's out-of-memory killer would end it
+        return x * 2
+
+    def hung(*_):
+        raise AssertionError("the stage waited for a dead worker")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(parallel.WorkerDied):
+            parallel.fork_map(work, list(range(100)), jobs=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert parallel.fork_map(lambda x: x * 2, list(range(100)), jobs=2) == [x * 2 for x in range(100)]
