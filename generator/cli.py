@@ -142,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="build everything afresh, without reading or writing the build cache")
     b.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="render with N processes (default: one per processor core)")
+                   help="build with N processes (default: one per processor core)")
     b.add_argument("--allow-removed", action="store_true",
                    help="accept that addresses published before are gone (see content/.published-urls)")
     b.set_defaults(func=cmd_build)
