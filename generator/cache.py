@@ -5,7 +5,9 @@ unless ``SiteConfig.cache_dir`` names another). It holds named *tables*, each a 
 pickled to one file and loaded on first use. Every key is a content digest of what the
 value was computed from, so a stale entry is never found, only unused. A table that
 cannot be read (corrupt, truncated, written by another version) is treated as empty and
-rebuilt: the cache can speed a build up but never change or break its output.
+rebuilt: the cache can speed a build up but never change or break its output. A process
+that builds again (``confsite serve``) keeps the tables it read or wrote and reads a file
+again only when another process has replaced it.
 
 Tables in use: ``state`` (input snapshot and last build), ``fields`` (front-matter read,
 by the file's digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
@@ -108,16 +110,23 @@ class BuildCache:
         return self._tables[name]
 
     def _read(self, name: str) -> dict:
+        path = self._path(name)
         try:
-            with self._path(name).open("rb") as f:
-                data = pickle.load(f)
-        except FileNotFoundError:
+            seen = _identity(path)
+        except OSError:
             return {}
-        except Exception:       # corrupt, truncated or foreign: start this table afresh
+        known = _READ.get(str(path))
+        if known is not None and known[0] == seen:      # read (or written) before by this process
+            return dict(known[1])
+        try:
+            with path.open("rb") as f:
+                data = pickle.load(f)
+        except Exception:       # vanished, corrupt, truncated or foreign: start this table afresh
             return {}
         if not isinstance(data, dict) or data.get("version") != code_version() or not isinstance(data.get("items"), dict):
             return {}
-        return data["items"]
+        _READ[str(path)] = (seen, data["items"])
+        return dict(data["items"])
 
     def replace(self, name: str, items: dict) -> None:
         assert name in WHOLE, name
@@ -196,9 +205,22 @@ class BuildCache:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump({"version": code_version(), "items": items}, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._path(name))
+            _READ[str(self._path(name))] = (_identity(self._path(name)), dict(items))
         except Exception:   # a cache that cannot be written only makes the next build slower
             if tmp:
                 Path(tmp).unlink(missing_ok=True)
+
+
+# Tables as this process last read or wrote them, by file, with the file's identity then:
+# `confsite serve` builds again and again, and need not unpickle what it already holds.
+# Entries are never wrong, only unused (every key is a digest of what its value is made
+# from); a file changed by another process has another identity and is read again.
+_READ: dict[str, tuple[tuple[int, int, int], dict]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def cached(cache: BuildCache | None, name: str, key: str, compute: Callable[[], Any]) -> Any:

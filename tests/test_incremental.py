@@ -266,3 +266,32 @@ def test_a_template_error_in_a_render_worker_is_reported_like_any_other(tmp_path
     assert code == 1 and "Traceback" not in err
     assert re.search(r"content/templates/article\.html:1: template: while making /bai-viet/", err), err
     assert not (tmp_path / "site").exists()
+
+
+def test_rebuilds_in_one_process_reuse_the_cache_tables_it_holds(tmp_path, monkeypatch):
+    """`confsite serve` builds again and again: cache files this process read or wrote,
+    unchanged since, are not unpickled again; one another process rewrote is."""
+    import pickle
+
+    from generator import cache as cache_module
+
+    root = copy_fixture("basic", tmp_path / "content")
+    assert build(root, tmp_path / "site")[0] == 0
+    loads = []
+    real_load = pickle.load
+    monkeypatch.setattr(cache_module.pickle, "load",
+                        lambda f: loads.append(getattr(f, "name", "")) or real_load(f))
+    with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
+        f.write("\nThêm một câu.\n")
+    assert build(root, tmp_path / "site")[0] == 0
+    assert [n for n in loads if n.endswith(".pickle")] == []
+    routes = tmp_path / ".confsite-cache/site/routes.pickle"
+    other = tmp_path / "routes-copy.pickle"
+    other.write_bytes(routes.read_bytes())
+    os.replace(other, routes)                           # as another process's save would: a new file
+    with (root / "reports/bac-bo/tong-ket-2019.md").open("a", encoding="utf-8") as f:
+        f.write("\nThêm câu nữa.\n")
+    assert build(root, tmp_path / "site")[0] == 0
+    assert [Path(n).name for n in loads if n.endswith(".pickle")] == ["routes.pickle"]
+    assert build(root, tmp_path / "clean", "--no-cache")[0] == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
