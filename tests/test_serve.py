@@ -122,7 +122,11 @@ def test_edit_reload_break_and_recover(server, browser):
         # 4. Fixed: the overlay goes, the new text is there.
         fixed = edited.replace("Sửa đổi thử nghiệm 7319".encode(), "Đã sửa xong 4521".encode(), 1)
         source.write_bytes(fixed)
-        expect(page.locator("main")).to_contain_text("Đã sửa xong 4521", timeout=5000)
+        try:
+            expect(page.locator("main")).to_contain_text("Đã sửa xong 4521", timeout=5000)
+        except AssertionError as exc:     # say what the server did, for a failure seen once in CI
+            log = server["log"].read_text("utf-8", "replace")[-3000:]
+            raise AssertionError(f"{exc}\n--- serve log ---\n{log}\nreload handshakes: {reloads.ready}") from None
         expect(overlay).to_have_count(0)
         assert server["proc"].poll() is None
         reloads.wait(page, 5)
