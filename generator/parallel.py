@@ -36,6 +36,18 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def worker_started() -> None:
+    """Run first in every forked worker: end on SIGTERM, as a worker must.
+
+    A fork inherits the parent's signal handlers. ``confsite serve`` handles SIGTERM to
+    stop its server; a worker that inherited that handler ignored the SIGTERM with which
+    a pool is shut down, and the build waited for it forever (seen as a preview that
+    stopped rebuilding, now and then)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 _TASK: tuple[Callable, Sequence] | None = None
 
 
@@ -61,7 +73,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     try:
         # An executor, not a Pool: a worker that dies (killed, out of memory) stops the
         # build with an error instead of leaving it waiting for a result forever.
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=worker_started) as pool:
             for results, memos in pool.map(_run_chunk, chunks):
                 merge_memos(memos)
                 out.extend(results)

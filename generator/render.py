@@ -223,7 +223,7 @@ def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
     global _INDEX_OF
     _INDEX_OF = site
     try:
-        pool = multiprocessing.get_context("fork").Pool(1)    # forks now: the child has the model
+        pool = multiprocessing.get_context("fork").Pool(1, parallel.worker_started)   # forks now: the child has the model
     finally:
         _INDEX_OF = None
     return _Job(pool, pool.apply_async(_index_child))
@@ -256,7 +256,7 @@ def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
     chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
     out: list[bytes] = []
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, parallel.worker_started) as pool:
             results = pool.imap(_render_chunk, chunks)
             meanwhile()
             for pages, error, memos in results:

@@ -200,3 +200,32 @@ def test_a_worker_process_that_dies_stops_the_stage_instead_of_hanging():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert parallel.fork_map(lambda x: x * 2, list(range(100)), jobs=2) == [x * 2 for x in range(100)]
+
+
+def test_forked_workers_end_on_sigterm_even_where_the_parent_handles_it(tmp_path, monkeypatch):
+    """`confsite serve` handles SIGTERM; its build workers must not inherit that, or a
+    pool shut down with SIGTERM leaves the build waiting for a worker forever."""
+    import signal
+
+    from generator import parallel, pipeline
+
+    marks = tmp_path / "marks"
+    original = parallel.worker_started
+
+    def started() -> None:
+        original()
+        with marks.open("a") as f:
+            f.write(f"{signal.getsignal(signal.SIGTERM) is signal.SIG_DFL}\n")
+
+    monkeypatch.setattr(parallel, "worker_started", started)
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        _many_documents(tmp_path / "content", broken=False)
+        config = pipeline.configure(tmp_path / "content", tmp_path / "site")
+        pipeline.build(config, jobs=2)      # load/validate workers, render workers, the index process
+        assert parallel.fork_map(lambda _: signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,
+                                 list(range(100)), jobs=2) == [True] * 100
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    seen = marks.read_text().split()
+    assert len(seen) >= 5 and set(seen) == {"True"}
