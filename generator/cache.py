@@ -223,10 +223,6 @@ def _identity(path: Path) -> tuple[int, int, int]:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def cached(cache: BuildCache | None, name: str, key: str, compute: Callable[[], Any]) -> Any:
-    return cache.memo(name, key, compute) if cache is not None and cache.enabled else compute()
-
-
 _ACTIVE: BuildCache | None = None
 
 
@@ -259,6 +255,12 @@ def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
 
 
 _UNCACHED: dict[str, float] = {}
+
+
+def add_uncached_times(times: dict[str, float]) -> None:
+    """Count what another process spent computing without a cache (see :func:`memoized`)."""
+    for name, seconds in times.items():
+        _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
 
 
 def take_uncached_times() -> dict[str, float]:

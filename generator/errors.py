@@ -106,3 +106,7 @@ def suggestion(word: str, choices: Iterable[str], **kw) -> str:
     if not names:
         return ""
     return "did you mean " + " or ".join(f'"{n}"' for n in names) + "?"
+
+
+class WorkerDied(RuntimeError):
+    """A forked worker of a build ended without giving its results back (see parallel.py)."""

@@ -15,7 +15,8 @@ import multiprocessing
 import os
 from typing import Any, Callable, Sequence, TypeVar
 
-from .cache import _UNCACHED, BuildCache, active_cache, take_uncached_times
+from .cache import BuildCache, active_cache, add_uncached_times, take_uncached_times
+from .errors import WorkerDied
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,10 +85,6 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     return out
 
 
-class WorkerDied(RuntimeError):
-    """A forked worker ended without giving its results back."""
-
-
 def _run_chunk(bounds: tuple[int, int]) -> tuple[list, dict]:
     assert _TASK is not None
     fn, items = _TASK
@@ -116,8 +113,7 @@ def merge_memos(memos: dict) -> None:
     cache = active_cache()
     if cache is not None:
         cache.merge(memos)
-    for name, seconds in memos.get("uncached", {}).items():
-        _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
+    add_uncached_times(memos.get("uncached", {}))
 
 
 def cached_map(cache: BuildCache | None, table: str, keys: Sequence[str | None], fn: Callable[[T], R], items: Sequence[T],

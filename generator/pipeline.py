@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Callable
 from . import rebuild
 from .cache import BuildCache, activated, take_uncached_times
 from .config import SiteConfig, load_config
-from .errors import BuildFailed, Problem, Severity
+from .errors import BuildFailed, Problem, Severity, WorkerDied
 from .output import Rendered
-from .parallel import WorkerDied
 from .write import MARKER, WriteError, WriteStats, output_lock, write_site
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not

@@ -150,5 +150,6 @@ def _png_rows(n: int) -> tuple[bytes, bytes, bytes]:
 
 
 def clear_cache() -> None:
-    for fn in (matrix, path_data, svg, png):
+    for fn in (matrix, path_data, svg, png, _png_rows):
         fn.cache_clear()
+    _ROWS.clear()
