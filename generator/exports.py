@@ -194,22 +194,18 @@ def to_csv(ds: Dataset, rows: list[dict[str, Any]]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-_LAST: list = []         # (site, (files, record counts)) of the last model exported
-
-
 def _exports(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every export file and each dataset's record count. Made once per model, and with
     the build cache on, remembered by what listings show (``rebuild.listing_digest``)."""
-    from .cache import active_cache, memoized
+    from .cache import active_cache, memoized, of_model
 
-    if not _LAST or _LAST[0][0] is not site:
-        if active_cache() is not None:
-            from .rebuild import listing_digest
-            made = memoized("exports", listing_digest(site), lambda: _make(site))
-        else:
-            made = _make(site)
-        _LAST[:] = [(site, made)]
-    return _LAST[0][1]
+    def made() -> tuple[dict[str, bytes], dict[str, int]]:
+        if active_cache() is None:
+            return _make(site)
+        from .rebuild import listing_digest
+        return memoized("exports", listing_digest(site), lambda: _make(site))
+
+    return of_model("exports", site, made)
 
 
 def _make(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:

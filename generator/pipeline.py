@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import rebuild
-from .cache import BuildCache, activated, take_uncached_times
+from .cache import BuildCache, activated, forget_models, take_uncached_times
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, Severity, WorkerDied
 from .output import Rendered
@@ -138,19 +138,7 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
                                        "build again with --jobs 1 to see which file causes it; "
                                        "the site was not changed")]) from exc
         finally:
-            _forget_models()
-
-
-def _forget_models() -> None:
-    """Drop what the stages remembered of this build's model (one entry each, for reuse
-    within a build), so a long-lived process (``confsite serve``) does not carry a large
-    archive's model into the next build: measured, that made its rebuilds 40 % slower."""
-    import sys
-
-    for module, name in (("generator.exports", "_LAST"), ("generator.rebuild", "_SIGNER")):
-        remembered = getattr(sys.modules.get(module), name, None)
-        if remembered is not None:
-            remembered.clear()
+            forget_models()
 
 
 def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_removed: bool, cache: bool,

@@ -21,7 +21,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .cache import BuildCache, code_version, digest, memoized
+from .cache import BuildCache, code_version, digest, memoized, of_model
 from .config import SiteConfig
 from .theme import bundled_templates
 
@@ -216,14 +216,9 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
     return digest(*parts)
 
 
-_SIGNER: list = []       # (site, Signer) of the last model signed: one per build
-
-
 def signer_of(site: Site) -> Signer:
     """The digests of *site*'s documents, computed once per model."""
-    if not _SIGNER or _SIGNER[0][0] is not site:
-        _SIGNER[:] = [(site, Signer(site))]
-    return _SIGNER[0][1]
+    return of_model("signer", site, lambda: Signer(site))
 
 
 class Signer:
