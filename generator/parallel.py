@@ -53,15 +53,18 @@ _TASK: tuple[Callable, Sequence] | None = None
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-             serial_below: int = SERIAL_BELOW) -> list[R]:
+             serial_below: int = SERIAL_BELOW, meanwhile: Callable[[], None] = lambda: None) -> list[R]:
     """``[fn(x) for x in items]``, computed by *jobs* forked processes (None: one per core).
 
     *fn* may be a closure: it is not pickled, the workers get it with the fork. Its
     results must pickle. An exception in a worker is raised here, as it would be serially.
+    ``meanwhile()`` runs in this process while the workers work (or after *fn*, without).
     """
     n = cores(jobs)
     if n <= 1 or len(items) < serial_below or not can_fork():
-        return [fn(x) for x in items]
+        out = [fn(x) for x in items]
+        meanwhile()
+        return out
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -75,7 +78,9 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
         # An executor, not a Pool: a worker that dies (killed, out of memory) stops the
         # build with an error instead of leaving it waiting for a result forever.
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=worker_started) as pool:
-            for results, memos in pool.map(_run_chunk, chunks):
+            done = pool.map(_run_chunk, chunks)
+            meanwhile()
+            for results, memos in done:
                 merge_memos(memos)
                 out.extend(results)
     except BrokenProcessPool as exc:

@@ -201,7 +201,6 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
 
 
-_WORK: tuple[jinja2.Environment, list[Route]] | None = None
 _INDEX_OF: Site | None = None
 
 
@@ -238,50 +237,25 @@ def _index_child() -> tuple[dict[str, bytes], dict]:
 
 def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
                 meanwhile: Callable[[], None] = lambda: None) -> list[bytes]:
-    """Every route of *todo* rendered, in order; ``meanwhile()`` runs in this process
-    while the workers render (or after rendering, without workers)."""
-    jobs = parallel.cores(jobs)
-    if jobs <= 1 or len(todo) < PARALLEL_FROM or not parallel.can_fork():
-        pages = [render_route(env, r) for r in todo]
-        meanwhile()
-        return pages
-    global _WORK
-    for name in sorted({r.template for r in todo}):   # compile once, before the fork
+    """Every route of *todo* rendered, in order, in forked workers when there are enough
+    (the model comes with the fork); ``meanwhile()`` runs in this process meanwhile."""
+    for name in sorted({r.template for r in todo}):   # compile once, before any fork
         try:
             env.get_template(name)
         except jinja2.TemplateError:
-            pass
-    _WORK = (env, todo)
-    size = max(1, -(-len(todo) // (jobs * 4)))
-    chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
-    out: list[bytes] = []
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs, parallel.worker_started) as pool:
-            results = pool.imap(_render_chunk, chunks)
-            meanwhile()
-            for pages, error, memos in results:
-                parallel.merge_memos(memos)
-                if error is not None:
-                    raise RenderError(*error)
-                out.extend(pages)
-    finally:
-        _WORK = None
-    return out
+            pass                                       # reported by the route that uses it
 
+    def one(route: Route) -> bytes | tuple[str, int | None, str, str]:
+        try:
+            return render_route(env, route)
+        except RenderError as exc:      # its parts travel back from a worker; raised below
+            return exc.template, exc.line, exc.url, exc.message
 
-def _render_chunk(indices: range) -> tuple[list[bytes], tuple[str, int | None, str, str] | None, dict]:
-    """In a worker: render some routes of the shared list (the model came with the fork)."""
-    assert _WORK is not None
-    env, todo = _WORK
-    parallel.start_memos()
-    pages: list[bytes] = []
-    error = None
-    try:
-        for i in indices:
-            pages.append(render_route(env, todo[i]))
-    except RenderError as exc:
-        error = (exc.template, exc.line, exc.url, exc.message)
-    return pages, error, parallel.take_memos()
+    pages = parallel.fork_map(one, todo, jobs, serial_below=PARALLEL_FROM, meanwhile=meanwhile)
+    for page in pages:
+        if isinstance(page, tuple):
+            raise RenderError(*page)
+    return pages  # type: ignore[return-value]
 
 
 def render_route(env: jinja2.Environment, route: Route) -> bytes:
