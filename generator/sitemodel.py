@@ -21,6 +21,24 @@ class Ref:
     url: str
 
 
+class Named:
+    """What has a ``ref`` (a cluster, a unit) answers to its name, slug and URL."""
+
+    ref: Ref
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    @property
+    def slug(self) -> str:
+        return self.ref.slug
+
+    @property
+    def url(self) -> str:
+        return self.ref.url
+
+
 @dataclass(frozen=True)
 class ChairTerm:
     """Who led a cluster for one emulation year, and which reports say so."""
@@ -62,7 +80,7 @@ class TimelineYear:
 
 
 @dataclass(frozen=True)
-class Cluster:
+class Cluster(Named):
     ref: Ref
     registered: bool
     description: str
@@ -70,18 +88,6 @@ class Cluster:
     articles: tuple[Article, ...]          # newest first
     timeline: tuple[TimelineYear, ...]     # newest year first, gaps included
     succession: tuple[ChairTerm, ...]      # by term, oldest first
-
-    @property
-    def name(self) -> str:
-        return self.ref.name
-
-    @property
-    def slug(self) -> str:
-        return self.ref.slug
-
-    @property
-    def url(self) -> str:
-        return self.ref.url
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class UnitRole:
 
 
 @dataclass(frozen=True)
-class Unit:
+class Unit(Named):
     ref: Ref
     clusters: tuple[Ref, ...]
     chaired: tuple[UnitRole, ...]
@@ -99,14 +105,6 @@ class Unit:
     awards: tuple[AwardGiven, ...]
     scores: tuple[ScoreRow, ...]            # by year, newest first
     hosted: tuple[Article, ...]
-
-    @property
-    def name(self) -> str:
-        return self.ref.name
-
-    @property
-    def url(self) -> str:
-        return self.ref.url
 
 
 @dataclass(frozen=True)
