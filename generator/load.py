@@ -65,22 +65,20 @@ def ignored(name: str) -> bool:
 def load(config: SiteConfig) -> LoadedContent:
     root = config.content_dir
     report = Report()
-    files = [(path, nfc(rel), os.path.splitext(rel)[1].lower()) for path, rel in _walk(root, config, report)]
-    markdown = [(path, rel) for path, rel, suffix in files if suffix in MARKDOWN_SUFFIXES]
-    parsed = iter(_load_documents(markdown, config))
     documents: list[RawDocument] = []
     media: dict[str, MediaFile] = {}
-    for name, rel, suffix in files:
+    for name, rel in _walk(root, config, report):
+        rel = nfc(rel)
         display = config.display(rel)
-        path = Path(name)
+        suffix = os.path.splitext(rel)[1].lower()
         if suffix in MARKDOWN_SUFFIXES:
-            doc, problems = next(parsed)
-            report.extend(problems)
+            doc = _read_document(name, rel, display, config, report)
             if doc is not None:
                 documents.append(doc)
         elif rel in DATA_FILES or suffix in {".yaml", ".yml"} and "/" not in rel:
             continue
         elif suffix in MEDIA_SUFFIXES:
+            path = Path(name)
             size = path.stat().st_size
             if suffix in IMAGE_SUFFIXES and size > config.limits.max_image_bytes:
                 report.error(display, None, "file", f"the image is {size / 1e6:.1f} MB, over the limit of "
@@ -197,16 +195,6 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     if text.startswith("\n", body_start):
         body_start += 1
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
-
-
-def _load_documents(files: list[tuple[str, str]], config: SiteConfig,
-                    ) -> list[tuple[RawDocument | None, tuple[Problem, ...]]]:
-    """Each Markdown file read and split into front-matter and body, with the problems met."""
-    out = []
-    for path, rel in files:
-        own = Report()
-        out.append((_read_document(path, rel, config.display(rel), config, own), tuple(own.problems)))
-    return out
 
 
 def _read_document(path: str, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
