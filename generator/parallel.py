@@ -12,6 +12,7 @@ With one core, without ``fork`` (not Linux), or for few items, everything runs h
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -88,6 +89,48 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     finally:
         _TASK = None
     return out
+
+
+_CALL: Callable[[], Any] | None = None
+
+
+class Background:
+    """A call running in a forked process (see :func:`fork_call`)."""
+
+    def __init__(self, pool: multiprocessing.pool.Pool, result: multiprocessing.pool.AsyncResult):
+        self._pool = pool
+        self._result = result
+
+    def get(self) -> Any:
+        """Its result, once it is there; what it computed for the cache is kept too."""
+        value, memos = self._result.get()
+        merge_memos(memos)
+        return value
+
+    def cancel(self) -> None:
+        """End the process, whether or not the result was taken."""
+        self._pool.terminate()
+
+
+def fork_call(fn: Callable[[], Any], jobs: int | None = None) -> Background | None:
+    """*fn()* started now in a forked process, while this one goes on (None: no second core
+    to run it on; call it here when its result is needed). *fn* is not pickled."""
+    if cores(jobs) <= 1 or not can_fork():
+        return None
+    global _CALL
+    _CALL = fn
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1, worker_started)     # forks now
+    finally:
+        _CALL = None
+    return Background(pool, pool.apply_async(_run_call))
+
+
+def _run_call() -> tuple[Any, dict]:
+    assert _CALL is not None
+    start_memos()
+    value = _CALL()
+    return value, take_memos()
 
 
 def _run_chunk(bounds: tuple[int, int]) -> tuple[list, dict]:

@@ -5,10 +5,7 @@ Templates receive the model (``site``, and a route's own context), never loaders
 """
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
 from functools import partial
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -178,7 +175,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     # The search index depends on every article (never left stale). With a second core
     # it is made in a forked process from here on, alongside what this process prepares
     # and the render workers; otherwise here, after the pages.
-    index_job = _index_in_child(site, jobs)
+    index_job = parallel.fork_call(lambda: search_files(site), jobs)
     try:
         files.update(outputs.install(env, site))
         todo = [r for r in routes(site) if only is None or only(r)]
@@ -192,47 +189,13 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
         pages = _render_all(env, todo, jobs, meanwhile=make_index)
     finally:
         if index_job is not None:
-            index_job.pool.terminate()
+            index_job.cancel()
     for route, data in zip(todo, pages):
         files[route.output] = data
     files.update(index)
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
-
-
-_INDEX_OF: Site | None = None
-
-
-@dataclass
-class _Job:
-    pool: multiprocessing.pool.Pool
-    result: multiprocessing.pool.AsyncResult
-
-    def get(self) -> dict[str, bytes]:
-        files, memos = self.result.get()
-        parallel.merge_memos(memos)     # what the child computed for the cache, kept by this build
-        return files
-
-
-def _index_in_child(site: Site, jobs: int | None) -> _Job | None:
-    """The search index of *site*, being made in a forked process (None: no second core)."""
-    if parallel.cores(jobs) <= 1 or not parallel.can_fork():
-        return None
-    global _INDEX_OF
-    _INDEX_OF = site
-    try:
-        pool = multiprocessing.get_context("fork").Pool(1, parallel.worker_started)   # forks now: the child has the model
-    finally:
-        _INDEX_OF = None
-    return _Job(pool, pool.apply_async(_index_child))
-
-
-def _index_child() -> tuple[dict[str, bytes], dict]:
-    assert _INDEX_OF is not None
-    parallel.start_memos()
-    files = search_files(_INDEX_OF)
-    return files, parallel.take_memos()
 
 
 def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
