@@ -232,7 +232,7 @@ def report(all_results: dict[int, dict[str, dict]], sizes: list[int]) -> str:
     big = max(sizes)
     small = min(sizes)
     lines += ["", "## As in issue 7", "",
-              f"| generator | {small:,} cold | {big:,} cold | {big:,} no-op | {big:,} one-edit | {big:,} peak memory |",
+              f"| generator | {f'{small:,}' if small != big else 'smaller'} cold | {big:,} cold | {big:,} no-op | {big:,} one-edit | {big:,} peak memory |",
               "|---|---:|---:|---:|---:|---:|"]
     for gen in all_results[big]:
         r_small = all_results[small].get(gen)
