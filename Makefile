@@ -5,6 +5,8 @@
 #   make test    venv + npm tools, then the whole pytest suite
 #   make bench   benchmarks/bench.py
 #   make fuzz    the hostile-input property tests; HYPOTHESIS_PROFILE=long make fuzz for the long run
+#   make messages  extract the command line's messages (N_ calls), merge them into the
+#                .po catalogues and compile them (docs/messages.md)
 #   make clean   remove build outputs and caches; `make distclean` also drops .venv and node_modules
 #
 # Debian packages the tests need are installed by `.ci/run` (see README.md).
@@ -20,7 +22,7 @@ NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: site serve test bench fuzz clean distclean venv npm
+.PHONY: site serve test bench fuzz messages clean distclean venv npm
 
 # --- Python: a venv, reinstalled only when pyproject.toml changes --------------
 
@@ -61,6 +63,15 @@ bench: venv
 # bounded `ci` profile; HYPOTHESIS_PROFILE=long runs 20 000 examples per property.
 fuzz: venv
 	$(PY) -m pytest tests/test_fuzz_input.py $(PYTEST_ARGS)
+
+# The command line's messages: English ids from N_() calls → generator/locale/cli.pot →
+# generator/locale/<lang>/LC_MESSAGES/cli.po (translate the new entries) → cli.mo.
+messages: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location --sort-output \
+		--omit-header -o generator/locale/cli.pot .
+	$(VENV)/bin/pybabel update -D cli -i generator/locale/cli.pot -d generator/locale --width 100 \
+		--ignore-obsolete --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -D cli -d generator/locale --statistics
 
 clean:
 	rm -rf site site.* .site.* .confsite-cache benchmarks/out .pytest_cache .hypothesis build *.egg-info

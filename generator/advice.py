@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problem, Severity, did_you_mean
+from .errors import Problem, Severity, did_you_mean, did_you_mean_text
+from .messages import N_
 from .site import Site
 from .slugs import fold, name_key
 
@@ -29,23 +30,23 @@ def advise(site: Site) -> list[Problem]:
     for a in sorted(site.articles, key=lambda a: a.source):
         first = a.line("title") or 1
         if not a.summary:
-            problems.append(_warn(a.display, first, "summary", "missing; listings, search results and feeds "
-                                  "then show the first lines of the text",
-                                  "write summary: with one or two sentences about the conference"))
+            problems.append(_warn(a.display, first, "summary", N_("missing; listings, search results and feeds "
+                                  "then show the first lines of the text"),
+                                  N_("write summary: with one or two sentences about the conference")))
         for i, image in enumerate(a.images):
             if not image.caption:
-                problems.append(_warn(a.display, image.line, "images", f"item {i + 1} has no caption; readers of "
-                                      "screen readers and printouts do not know what it shows",
-                                      "write caption: Quang cảnh hội nghị (what the picture shows)"))
+                problems.append(_warn(a.display, image.line, "images", N_("item {n} has no caption; readers of "
+                                      "screen readers and printouts do not know what it shows", n=i + 1),
+                                      N_("write caption: Quang cảnh hội nghị (what the picture shows)")))
         problems += _body_images(site, a)
         if a.cluster is None and _looks_like_report(a.title):
             near = did_you_mean(a.title, [c.name for c in registered], n=1, cutoff=0.6) if registered else []
             named = [c.name for c in registered if fold(c.name) in fold(a.title)]
             guess = (named or near)
-            hint = (f'if it is, write cluster: {guess[0]}' if guess else
-                    "if it is, write cluster: with the cluster's name as in clusters.yaml")
-            problems.append(_warn(a.display, first, "cluster", "the title reads like a conference of an emulation "
-                                  "cluster, but the article names no cluster, so it is on no cluster's timeline",
+            hint = (N_("if it is, write cluster: {name}", name=guess[0]) if guess else
+                    N_("if it is, write cluster: with the cluster's name as in clusters.yaml"))
+            problems.append(_warn(a.display, first, "cluster", N_("the title reads like a conference of an emulation "
+                                  "cluster, but the article names no cluster, so it is on no cluster's timeline"),
                                   hint))
         cluster = site.cluster_of(a)
         if cluster is not None and cluster.registered:
@@ -53,10 +54,10 @@ def advise(site: Site) -> list[Problem]:
         for field_, name, line in _units(a):
             if members and name_key(name) not in members:
                 near = did_you_mean(name, members.values(), cutoff=0.5)
-                hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
-                    "check the spelling against the members in clusters.yaml"
-                problems.append(_warn(a.display, line, field_, f'"{name}" is not a member of any cluster in '
-                                      "clusters.yaml", hint))
+                hint = did_you_mean_text(near) if near else \
+                    N_("check the spelling against the members in clusters.yaml")
+                problems.append(_warn(a.display, line, field_, N_('"{name}" is not a member of any cluster in '
+                                      "clusters.yaml", name=name), hint))
     return problems
 
 
@@ -81,6 +82,6 @@ def _body_images(site: Site, a) -> list[Problem]:
         lines = path.read_text("utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [_warn(a.display, n, "body", "an image without a description (![](…))",
-                  "describe it between the brackets: ![Quang cảnh hội nghị](anh.jpg)")
+    return [_warn(a.display, n, "body", N_("an image without a description (![](…))"),
+                  N_("describe it between the brackets: ![Quang cảnh hội nghị](anh.jpg)"))
             for n, text in enumerate(lines, 1) if _IMAGE_NO_ALT.search(text)]

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from . import yamldoc
 from .encoding import NotUtf8, decode
 from .errors import BuildFailed, Report, suggestion
+from .messages import N_
 
 DEFAULT_URLS = {
     "article": "bai-viet/{slug}/",
@@ -100,11 +101,11 @@ def load_config(content_dir: Path, output_dir: Path, *, base_url: str | None = N
     display = f"{shown}/site.yaml" if shown not in ("", ".") else "site.yaml"
     path = content_dir / "site.yaml"
     if not content_dir.is_dir():
-        raise BuildFailed([_problem(shown or str(content_dir), None, "", "the content folder does not exist",
-                                    "give the folder that holds site.yaml with --content")])
+        raise BuildFailed([_problem(shown or str(content_dir), None, "", N_("the content folder does not exist"),
+                                    N_("give the folder that holds site.yaml with --content"))])
     if not path.is_file():
-        raise BuildFailed([_problem(display, None, "file", "site.yaml is missing",
-                                    "create it with at least: title: Tên trang")])
+        raise BuildFailed([_problem(display, None, "file", N_("site.yaml is missing"),
+                                    N_("create it with at least: title: Tên trang"))])
     try:
         located = yamldoc.parse(decode(path.read_bytes()))
     except NotUtf8 as exc:
@@ -113,73 +114,77 @@ def load_config(content_dir: Path, output_dir: Path, *, base_url: str | None = N
         raise BuildFailed([_problem(display, exc.line, "", exc.message, exc.hint)]) from None
     data = located.value if located.value is not None else {}
     if not isinstance(data, dict):
-        raise BuildFailed([_problem(display, 1, "", "site.yaml is not a list of settings",
-                                    "write one setting a line, e.g. title: Tên trang")])
+        raise BuildFailed([_problem(display, 1, "", N_("site.yaml is not a list of settings"),
+                                    N_("write one setting a line, e.g. title: Tên trang"))])
 
     def err(key: str, message: str, hint: str, *sub: Any) -> None:
         report.error(display, located.line(key, *sub), key, message, hint)
 
     for key in sorted(set(data) - KNOWN_KEYS):
-        report.error(display, located.line(key), key, "unknown setting",
-                     suggestion(key, KNOWN_KEYS) or "known settings: " + ", ".join(sorted(KNOWN_KEYS)))
+        report.error(display, located.line(key), key, N_("unknown setting"),
+                     suggestion(key, KNOWN_KEYS) or N_("known settings: {names}", names=", ".join(sorted(KNOWN_KEYS))))
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        err("title", "missing" if title is None else f"{title!r} is not text", "write title: Tên trang")
+        err("title", N_("missing") if title is None else N_("{value} is not text", value=repr(title)),
+            N_("write title: Tên trang"))
         title = ""
 
     url = base_url if base_url is not None else data.get("base_url")
     if url is None:
         if require_base_url:
-            err("base_url", "missing", "write base_url: https://snv.example.gov.vn/tin/ (QR codes and "
-                "canonical links are made from it)")
+            err("base_url", N_("missing"), N_("write base_url: https://snv.example.gov.vn/tin/ (QR codes and "
+                "canonical links are made from it)"))
         url = "http://127.0.0.1:8000/"
     elif not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        err("base_url", f"{url!r} is not a web address", "write the full address, e.g. https://snv.example.gov.vn/tin/")
+        err("base_url", N_("{value} is not a web address", value=repr(url)),
+            N_("write the full address, e.g. https://snv.example.gov.vn/tin/"))
         url = "http://127.0.0.1:8000/"
     url = url if url.endswith("/") else url + "/"
 
     language = data.get("language", "vi")
     if language != "vi":
-        err("language", f"{language!r} is not supported", "write language: vi")
+        err("language", N_("{value} is not supported", value=repr(language)), N_("write language: vi"))
         language = "vi"
     description = data.get("description", "")
     if not isinstance(description, str):
-        err("description", f"{description!r} is not text", "write one sentence")
+        err("description", N_("{value} is not text", value=repr(description)), N_("write one sentence"))
         description = ""
 
     urls = dict(DEFAULT_URLS)
     given = data.get("urls", {})
     if not isinstance(given, dict):
-        err("urls", "is not a mapping", "write e.g. urls: {article: 'tin/{slug}/'}")
+        err("urls", N_("is not a mapping"), N_("write e.g. urls: {article: 'tin/{slug}/'}"))
         given = {}
     for kind, pattern in given.items():
         if kind not in DEFAULT_URLS:
-            err("urls", f"unknown page kind {kind!r}", suggestion(kind, DEFAULT_URLS) or
-                "known kinds: " + ", ".join(DEFAULT_URLS), kind)
+            err("urls", N_("unknown page kind {kind}", kind=repr(kind)), suggestion(kind, DEFAULT_URLS) or
+                N_("known kinds: {names}", names=", ".join(DEFAULT_URLS)), kind)
             continue
         problem = _check_pattern(kind, pattern)
         if problem:
-            err("urls", problem, f"write e.g. {kind}: '{DEFAULT_URLS[kind]}'", kind)
+            err("urls", problem, N_("write e.g. {kind}: '{pattern}'", kind=kind, pattern=DEFAULT_URLS[kind]), kind)
         else:
             urls[kind] = pattern
 
     per_page = data.get("per_page", 20)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 1000:
-        err("per_page", f"{per_page!r} is not a number from 1 to 1000", "write per_page: 20")
+        err("per_page", N_("{value} is not a number from 1 to 1000", value=repr(per_page)), N_("write per_page: 20"))
         per_page = 20
 
     limits = Limits()
     raw_limits = data.get("limits", {})
     if not isinstance(raw_limits, dict):
-        err("limits", "is not a mapping", "write e.g. limits: {max_markdown_kb: 1000}")
+        err("limits", N_("is not a mapping"), N_("write e.g. limits: {max_markdown_kb: 1000}"))
         raw_limits = {}
     values = {}
     for key, value in raw_limits.items():
         if key not in LIMIT_KEYS:
-            err("limits", f"unknown limit {key!r}", suggestion(key, LIMIT_KEYS) or "known: " + ", ".join(LIMIT_KEYS), key)
+            err("limits", N_("unknown limit {key}", key=repr(key)),
+                suggestion(key, LIMIT_KEYS) or N_("known: {names}", names=", ".join(LIMIT_KEYS)), key)
         elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= LIMIT_KEYS[key] * 1000:
-            err("limits", f"{key}: {value!r} is not a positive whole number", f"write e.g. {key}: 100", key)
+            err("limits", N_("{key}: {value} is not a positive whole number", key=key, value=repr(value)),
+                N_("write e.g. {key}: 100", key=key), key)
         else:
             values[key] = value
     if values:
@@ -190,7 +195,7 @@ def load_config(content_dir: Path, output_dir: Path, *, base_url: str | None = N
     qr_encodes = "canonical"
     qr = data.get("qr", {})
     if not isinstance(qr, dict) or qr.get("encode", "canonical") not in ("canonical", "short") or set(qr) - {"encode"}:
-        err("qr", f"{qr!r} is not understood", "write qr: {encode: canonical} or qr: {encode: short}")
+        err("qr", N_("{value} is not understood", value=repr(qr)), N_("write qr: {encode: canonical} or qr: {encode: short}"))
     else:
         qr_encodes = qr.get("encode", "canonical")
 
@@ -208,18 +213,19 @@ def with_overrides(config: SiteConfig, **kw: Any) -> SiteConfig:
 
 def _check_pattern(kind: str, pattern: Any) -> str:
     if not isinstance(pattern, str) or not pattern:
-        return f"{pattern!r} is not a URL pattern"
+        return N_("{pattern} is not a URL pattern", pattern=repr(pattern))
     if pattern.startswith("/") or ".." in pattern or "\\" in pattern or "//" in pattern:
-        return f"{pattern!r} must be a relative path without .. (the site's address is added in front)"
+        return N_("{pattern} must be a relative path without .. (the site's address is added in front)",
+                  pattern=repr(pattern))
     if not pattern.endswith("/"):
-        return f"{pattern!r} must end with /"
+        return N_("{pattern} must end with /", pattern=repr(pattern))
     need = _PLACEHOLDER.get(kind)
     if need and need not in pattern:
-        return f"{pattern!r} does not contain {need}"
+        return N_("{pattern} does not contain {need}", pattern=repr(pattern), need=need)
     try:
         pattern.format(slug="x", year=2020, id="x")
     except (KeyError, IndexError, ValueError):
-        return f"{pattern!r} has an unknown {{placeholder}}"
+        return N_("{pattern} has an unknown {{placeholder}}", pattern=repr(pattern))
     return ""
 
 

@@ -1,6 +1,8 @@
 """Decode editors' files, and say plainly what an old Windows encoding looks like."""
 from __future__ import annotations
 
+from .messages import N_
+
 _VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323")
 
 
@@ -13,17 +15,17 @@ class NotUtf8(Exception):
 
     @property
     def message(self) -> str:
-        return f"the file is not UTF-8 (it looks like {self.guess})"
+        return N_("the file is not UTF-8 (it looks like {encoding})", encoding=self.guess)
 
     def hint(self, path: str) -> str:
-        return (f"open it in your editor and save it as UTF-8 (Notepad: File › Save as › Encoding: UTF-8), "
-                f"or run: iconv -f {self.iconv_name} -t UTF-8 {path} > fixed.md")
+        return N_("open it in your editor and save it as UTF-8 (Notepad: File › Save as › Encoding: UTF-8), "
+                  "or run: iconv -f {encoding} -t UTF-8 {path} > fixed.md", encoding=self.iconv_name, path=path)
 
 
 def decode(data: bytes) -> str:
     """UTF-8 text with a BOM dropped and line endings made ``\\n``; :class:`NotUtf8` otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise NotUtf8(1, "UTF-16, as Windows Notepad sometimes saves", "UTF-16")
+        raise NotUtf8(1, N_("UTF-16, as Windows Notepad sometimes saves"), "UTF-16")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -34,7 +36,7 @@ def decode(data: bytes) -> str:
 
 
 def _guess(data: bytes) -> tuple[str, str]:
-    for codec, label, iconv in (("cp1258", "Windows-1258, the old Vietnamese Windows encoding", "CP1258"),
+    for codec, label, iconv in (("cp1258", N_("Windows-1258, the old Vietnamese Windows encoding"), "CP1258"),
                                 ("cp1252", "Windows-1252", "CP1252")):
         try:
             text = data.decode(codec)
@@ -43,4 +45,4 @@ def _guess(data: bytes) -> tuple[str, str]:
         if codec == "cp1258" and not any(c in _VIETNAMESE for c in text):
             continue
         return label, iconv
-    return "an unknown legacy encoding", "CP1258"
+    return N_("an unknown legacy encoding"), "CP1258"

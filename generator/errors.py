@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
 
+from .messages import ENGLISH, N_, Translator, join
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -27,13 +29,15 @@ class Problem:
     hint: str = ""       # what to write instead
     severity: Severity = Severity.ERROR
 
-    def format(self) -> str:
+    def format(self, tr: Translator = ENGLISH) -> str:
+        """The message as printed, in *tr*'s language (English by default)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        message = tr(self.message)
+        text = f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
         if self.hint:
-            text += f"; {self.hint}"
+            text += f"; {tr(self.hint)}"
         if self.severity is Severity.WARNING:
-            text = "warning: " + text
+            text = tr(N_("warning: {message}", message=text))
         return printable(text)
 
     def __str__(self) -> str:
@@ -105,7 +109,15 @@ def suggestion(word: str, choices: Iterable[str], **kw) -> str:
     names = did_you_mean(word, choices, **kw)
     if not names:
         return ""
-    return "did you mean " + " or ".join(f'"{n}"' for n in names) + "?"
+    return did_you_mean_text(names)
+
+
+_OR = N_(" or ")
+
+
+def did_you_mean_text(names: Iterable[str]) -> str:
+    """``did you mean "A" or "B"?``"""
+    return N_("did you mean {names}?", names=join(_OR, [f'"{n}"' for n in names]))
 
 
 class WorkerDied(RuntimeError):

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import yamldoc
 from .errors import Report, suggestion
+from .messages import N_
 from .model import ArticleDate
 from .slugs import MAX_SLUG, SLUG_RE, clean_name, is_slug, slugify
 
@@ -55,8 +56,8 @@ class Fields:
 
     def unknown(self, known: set[str]) -> None:
         for key in sorted(set(self.data) - known):
-            self.warn(key, "unknown field, ignored",
-                      suggestion(key, known) or "known fields: " + ", ".join(sorted(known)))
+            self.warn(key, N_("unknown field, ignored"),
+                      suggestion(key, known) or N_("known fields: {names}", names=", ".join(sorted(known))))
 
     # -- scalars -------------------------------------------------------------------
 
@@ -64,19 +65,22 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             if required:
-                self.error(key, "missing" if key not in self.data else "is empty", f"write {key}: {example}")
+                self.error(key, N_("missing") if key not in self.data else N_("is empty"),
+                           N_("write {key}: {example}", key=key, example=example))
             return ""
         if isinstance(value, bool):
-            self.error(key, f"{str(value).lower()} is read as yes/no, not text", f'put it in quotes: {key}: "{example}"')
+            self.error(key, N_("{value} is read as yes/no, not text", value=str(value).lower()),
+                       N_('put it in quotes: {key}: "{example}"', key=key, example=example))
             return ""
         if isinstance(value, (int, float, dt.date)):
             value = str(value)
         if not isinstance(value, str):
-            self.error(key, f"found {_kind(value)}; expected text", f"write {key}: {example}")
+            self.error(key, N_("found {what}; expected text", what=_kind(value)),
+                       N_("write {key}: {example}", key=key, example=example))
             return ""
         value = clean_name(value)
         if required and not value:
-            self.error(key, "is empty", f"write {key}: {example}")
+            self.error(key, N_("is empty"), N_("write {key}: {example}", key=key, example=example))
         return value
 
     def integer(self, key: str, *, low: int, high: int, example: str) -> int | None:
@@ -86,7 +90,8 @@ class Fields:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.error(key, f"{_show(value)} is not a whole number from {low} to {high}", f"write {key}: {example}")
+            self.error(key, N_("{value} is not a whole number from {low} to {high}", value=_show(value), low=low,
+                               high=high), N_("write {key}: {example}", key=key, example=example))
             return None
         return value
 
@@ -98,11 +103,13 @@ class Fields:
             text = value.strip()
             if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) or re.fullmatch(r"\d+,\d+", text):
                 fixed = text.replace(".", "") if "," not in text else text.replace(",", ".")
-                self.error(key, f"{_show(text)} is written the Vietnamese way", f"write {key}: {fixed} (the site shows "
-                           "numbers the Vietnamese way by itself)")
+                self.error(key, N_("{value} is written the Vietnamese way", value=_show(text)),
+                           N_("write {key}: {fixed} (the site shows numbers the Vietnamese way by itself)",
+                              key=key, fixed=fixed))
                 return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
-            self.error(key, f"{_show(value)} is not a number", f"write {key}: {example}")
+            self.error(key, N_("{value} is not a number", value=_show(value)),
+                       N_("write {key}: {example}", key=key, example=example))
             return None
         return value
 
@@ -111,7 +118,8 @@ class Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(key, f"{_show(value)} is not true or false", f"write {key}: true or {key}: false")
+            self.error(key, N_("{value} is not true or false", value=_show(value)),
+                       N_("write {key}: true or {key}: false", key=key))
             return False
         return value
 
@@ -119,7 +127,8 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             if required:
-                self.error(key, "missing", f"write {key}: 2020-12-11 (or {key}: 2020-12 when only the month is known)")
+                self.error(key, N_("missing"),
+                           N_("write {key}: 2020-12-11 (or {key}: 2020-12 when only the month is known)", key=key))
             return None
         return parse_date(value, lambda m, h: self.error(key, m, h))
 
@@ -129,13 +138,14 @@ class Fields:
             return None
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         if text and len(text) > MAX_SLUG and SLUG_RE.match(text):
-            self.error(key, f"is {len(text)} characters long; a slug has at most {MAX_SLUG}",
-                       f"write {key}: {slugify(text)}")
+            self.error(key, N_("is {n} characters long; a slug has at most {most}", n=len(text), most=MAX_SLUG),
+                       N_("write {key}: {example}", key=key, example=slugify(text)))
             return None
         if not text or not is_slug(text):
             fixed = slugify(str(value)) if text else ""
-            self.error(key, f"{_show(value)} is not a slug (lowercase letters, digits and -)",
-                       f"write {key}: {fixed}" if fixed else f"write e.g. {key}: tong-ket-2020")
+            self.error(key, N_("{value} is not a slug (lowercase letters, digits and -)", value=_show(value)),
+                       N_("write {key}: {example}", key=key, example=fixed) if fixed else
+                       N_("write e.g. {key}: tong-ket-2020", key=key))
             return None
         return text
 
@@ -150,14 +160,16 @@ class Fields:
             return list(enumerate(value))
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return [(-1, value)]
-        self.error(key, f"found {_kind(value)}; expected a list", f"write {key}: followed by lines such as {example}")
+        self.error(key, N_("found {what}; expected a list", what=_kind(value)),
+                   N_("write {key}: followed by lines such as {example}", key=key, example=example))
         return []
 
     def text_list(self, key: str, *, example: str) -> tuple[str, ...]:
         out = []
         for i, item in self.items(key, example=example):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.error(key, f"item {i + 1}: found {_kind(item)}; expected text", f"write - {example}",
+                self.error(key, N_("item {n}: found {what}; expected text", n=i + 1, what=_kind(item)),
+                           N_("write - {example}", example=example),
                            *(() if i < 0 else (i,)))
                 continue
             text = clean_name(str(item))
@@ -179,7 +191,7 @@ def parse_date(value: Any, fail) -> ArticleDate | None:
         try:
             dt.datetime(year, month, day or 1, hour or 0, minute or 0)
         except ValueError:
-            fail(f'"{text}" is not a real date', "check the month and the day (YYYY-MM-DD)")
+            fail(N_('"{text}" is not a real date', text=text), N_("check the month and the day (YYYY-MM-DD)"))
             return None
         return ArticleDate(year, month, day, hour, minute)
     m = _DAY_FIRST.match(text)
@@ -187,30 +199,32 @@ def parse_date(value: Any, fail) -> ArticleDate | None:
         day, month, year = (int(g) for g in m.groups())
         try:
             dt.date(year, month, day)
-            fail(f'"{text}" is not a date', f"write {year:04d}-{month:02d}-{day:02d}")
+            fail(N_('"{text}" is not a date', text=text), N_("write {date}", date=dt.date(year, month, day).isoformat()))
         except ValueError:
-            fail(f'"{text}" is not a date', "write the date as YYYY-MM-DD, e.g. 2020-12-11")
+            fail(N_('"{text}" is not a date', text=text), N_("write the date as YYYY-MM-DD, e.g. 2020-12-11"))
         return None
     if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
-        fail(f"{value} is only a year", f"write {value}-12-11 style (YYYY-MM-DD) or {value}-12 when only the month is known")
+        fail(N_("{year} is only a year", year=value),
+             N_("write {year}-12-11 style (YYYY-MM-DD) or {year}-12 when only the month is known", year=value))
         return None
-    fail(f"{_show(value)} is not a date", "write YYYY-MM-DD, e.g. 2020-12-11, or YYYY-MM when only the month is known")
+    fail(N_("{value} is not a date", value=_show(value)),
+         N_("write YYYY-MM-DD, e.g. 2020-12-11, or YYYY-MM when only the month is known"))
     return None
 
 
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
-        return f"yes/no value {str(value).lower()}"
+        return N_("yes/no value {value}", value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return N_("the number {value}", value=value)
     if isinstance(value, list):
-        return "a list"
+        return N_("a list")
     if isinstance(value, dict):
-        return "a mapping (name: value lines)"
+        return N_("a mapping (name: value lines)")
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return N_("the date {value}", value=value.isoformat())
     if isinstance(value, str):
-        return f"the text {_show(value)}"
+        return N_("the text {value}", value=_show(value))
     return type(value).__name__
 
 

@@ -18,6 +18,7 @@ from . import svg, yamldoc
 from .config import SiteConfig
 from .encoding import NotUtf8, decode
 from .errors import Problem, Report
+from .messages import N_
 from .slugs import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -81,9 +82,10 @@ def load(config: SiteConfig) -> LoadedContent:
             path = Path(name)
             size = path.stat().st_size
             if suffix in IMAGE_SUFFIXES and size > config.limits.max_image_bytes:
-                report.error(display, None, "file", f"the image is {size / 1e6:.1f} MB, over the limit of "
-                             f"{config.limits.max_image_bytes / 1e6:.1f} MB",
-                             "make it smaller (a photo for the web needs about 2000 pixels across)")
+                report.error(display, None, "file", N_("the image is {size} MB, over the limit of {limit} MB",
+                                                       size=format(size / 1e6, ".1f"),
+                                                       limit=format(config.limits.max_image_bytes / 1e6, ".1f")),
+                             N_("make it smaller (a photo for the web needs about 2000 pixels across)"))
                 continue
             if suffix == ".svg" and not _safe_svg(path, display, report):
                 continue
@@ -104,9 +106,12 @@ def _walk(root: Path, config: SiteConfig, report: Report) -> list[tuple[str, str
     def outside(entry: os.DirEntry, rel: str, what: str) -> bool:
         if not entry.is_symlink() or _inside(Path(entry.path), real_root):
             return False
-        report.error(config.display(rel), None, "file", f"this {what} is a link to a place outside the content folder",
-                     f"copy the {'files' if what == 'folder' else 'file'} into the content folder instead of linking "
-                     f"{'them' if what == 'folder' else 'it'}")
+        folder = what == "folder"
+        report.error(config.display(rel), None, "file",
+                     N_("this folder is a link to a place outside the content folder") if folder else
+                     N_("this file is a link to a place outside the content folder"),
+                     N_("copy the files into the content folder instead of linking them") if folder else
+                     N_("copy the file into the content folder instead of linking it"))
         return True
 
     def visit(folder: str, prefix: str) -> None:
@@ -141,11 +146,11 @@ def _safe_svg(path: Path, display: str, report: Report) -> bool:
     try:
         found = svg.problem(path.read_bytes())
     except OSError as exc:
-        found = None, f"cannot be read ({exc.strerror})"
+        found = None, N_("cannot be read ({error})", error=exc.strerror)
     if found:
         line, message = found
-        report.error(display, line, "file", message, "remove it in the drawing program (or a text editor), or "
-                     "export the drawing as PNG; an image needs no script")
+        report.error(display, line, "file", message, N_("remove it in the drawing program (or a text editor), or "
+                     "export the drawing as PNG; an image needs no script"))
         return False
     return True
 
@@ -165,11 +170,13 @@ def _read_text(path: Path | str, display: str, report: Report, limit: int | None
             with open(path, "rb") as f:
                 data = f.read()
     except OSError as exc:
-        report.error(display, None, "file", f"cannot be read ({exc.strerror})", "check the file's permissions")
+        report.error(display, None, "file", N_("cannot be read ({error})", error=exc.strerror),
+                     N_("check the file's permissions"))
         return None
     if limit is not None and len(data) > limit:
-        report.error(display, None, "file", f"the file is {-(-len(data) // 1000)} KB, over the limit of "
-                     f"{limit // 1000} KB", "split it into several articles or raise limits.max_markdown_kb in site.yaml")
+        report.error(display, None, "file", N_("the file is {size} KB, over the limit of {limit} KB",
+                                               size=-(-len(data) // 1000), limit=limit // 1000),
+                     N_("split it into several articles or raise limits.max_markdown_kb in site.yaml"))
         return None
     try:
         return decode(data), data
@@ -207,11 +214,11 @@ def _read_document(path: str, rel: str, display: str, config: SiteConfig, report
     fm, fm_line, body, body_line = split_front_matter(text)
     if fm is None:
         if text.lstrip().startswith("---"):
-            report.error(display, 1, "front-matter", "the front-matter block is not closed",
-                         "end it with a line that holds only ---")
+            report.error(display, 1, "front-matter", N_("the front-matter block is not closed"),
+                         N_("end it with a line that holds only ---"))
         else:
-            report.error(display, 1, "front-matter", "the file has no front-matter",
-                         "start it with a line ---, then title: and date:, then another line ---")
+            report.error(display, 1, "front-matter", N_("the file has no front-matter"),
+                         N_("start it with a line ---, then title: and date:, then another line ---"))
     return RawDocument(rel, display, is_page, fm, fm_line, body, body_line, digest)
 
 

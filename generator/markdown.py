@@ -17,6 +17,7 @@ from .cache import digest
 from .model import Body, Heading
 from .paths import Reference, classify
 from .slugs import slugify
+from .messages import N_
 
 _TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
          "ins", "sub", "sup", "mark", "small", "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt",
@@ -113,7 +114,7 @@ class Resolver:
             return self.base_path + document + found.suffix, None, ""
         if medium:
             return self.base_path + quote(found.target) + found.suffix, found.target, ""
-        return None, None, f"{ref!r} does not exist in the content folder"
+        return None, None, N_("{ref} does not exist in the content folder", ref=repr(ref))
 
     def lookup(self, target: str) -> tuple[str | None, bool]:
         """``(URL of the document at target, whether target is a media file)``."""
@@ -137,24 +138,25 @@ class RecordingResolver(Resolver):
 # these counts a body is refused instead of keeping the build busy for minutes.
 _TAG = re.compile(r"<[A-Za-z/!?]")
 _BODY_BUDGET = (
-    (lambda t: len(_TAG.findall(t)), 10_000, "HTML tags", "write the text in Markdown, or paste it as plain text"),
-    (lambda t: t.count("["), 20_000, "[ brackets", "split the article into several"),
-    (lambda t: t.count("*") + t.count("_"), 40_000, "* and _ marks", "split the article into several"),
+    (lambda t: len(_TAG.findall(t)), 10_000, N_("HTML tags"), N_("write the text in Markdown, or paste it as plain text")),
+    (lambda t: t.count("["), 20_000, N_("[ brackets"), N_("split the article into several")),
+    (lambda t: t.count("*") + t.count("_"), 40_000, N_("* and _ marks"), N_("split the article into several")),
 )
 
 
-def _over_budget(text: str) -> str:
+def _over_budget(text: str) -> tuple[str, str] | None:
     for count, limit, what, hint in _BODY_BUDGET:
         n = count(text)
         if n > limit:
-            return f"the text holds {n} {what}, more than the {limit} a page can have; {hint}"
-    return ""
+            return N_("the text holds {n} {what}, more than the {limit} a page can have", n=n, what=what,
+                      limit=limit), hint
+    return None
 
 
 def render(text: str, resolver: Resolver, first_line: int) -> tuple[Body, list[BodyProblem]]:
     over = _over_budget(text)
     if over:
-        message, hint = over.split("; ", 1)
+        message, hint = over
         return body(""), [BodyProblem(first_line, "body", message, hint)]
     md = parser()
     env: dict = {}
@@ -190,8 +192,8 @@ def _resolve_inline(children: list[Token], resolver: Resolver, line: int, proble
             ref = str(child.attrGet(attr))
             href, path, problem = resolver.resolve(ref)
             if problem:
-                hint = ("put the file in the content folder and write its path relative to this file, "
-                        "or starting with / for the content folder")
+                hint = N_("put the file in the content folder and write its path relative to this file, "
+                          "or starting with / for the content folder")
                 problems.append(BodyProblem(line, field_, problem, hint))
             if href is not None:
                 child.attrSet(attr, href)

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem, Severity
+from .messages import ENGLISH, N_, Translator
 
 STYLE_URL = "/__confsite/overlay.css"
 CONTEXT_LINES = 2
@@ -58,7 +59,7 @@ def excerpt(problem: Problem, content: Path) -> str:
     return "\n".join(out)
 
 
-def markup(problems: list[Problem], content: Path) -> str:
+def markup(problems: list[Problem], content: Path, tr: Translator = ENGLISH) -> str:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     errors.sort(key=lambda p: (p.path, p.line or 0, p.field, p.message))
     items = []
@@ -66,25 +67,28 @@ def markup(problems: list[Problem], content: Path) -> str:
         where = f"{p.path}:{p.line}" if p.line else p.path
         if p.field:
             where += f" · {p.field}"
-        message = p.message + (f"; {p.hint}" if p.hint else "")
+        message = tr(p.message) + (f"; {tr(p.hint)}" if p.hint else "")
         code = excerpt(p, content)
         items.append(
             f'<li><p class="where">{html.escape(where)}</p><p class="message">{html.escape(message)}</p>'
             + (f"<pre>{code}</pre>" if code else "") + "</li>")
-    more = f"<p>… and {len(errors) - MAX_SHOWN} more.</p>" if len(errors) > MAX_SHOWN else ""
+    more = tr(N_("… and {n} more.", n=len(errors) - MAX_SHOWN)) if len(errors) > MAX_SHOWN else ""
+    more = f"<p>{html.escape(more)}</p>" if more else ""
+    title = tr(N_("The site could not be rebuilt: {n} error(s)", n=len(errors)))
+    lead = tr(N_("Underneath is the last version that built. Fix the file and save it: this page reloads by itself."))
     return (
-        '<section id="confsite-errors" class="confsite-errors" role="alert" aria-labelledby="confsite-errors-title">'
-        f'<h2 id="confsite-errors-title">The site could not be rebuilt: {len(errors)} error(s)</h2>'
-        "<p>Underneath is the last version that built. Fix the file and save it: "
-        "this page reloads by itself.</p>"
+        f'<section id="confsite-errors" class="confsite-errors" role="alert" aria-labelledby="confsite-errors-title" '
+        f'lang="{tr.language}">'
+        f'<h2 id="confsite-errors-title">{html.escape(title)}</h2>'
+        f"<p>{html.escape(lead)}</p>"
         f"<ol>{''.join(items)}</ol>{more}</section>"
     )
 
 
-def inject(page: bytes, problems: list[Problem], content: Path) -> bytes:
+def inject(page: bytes, problems: list[Problem], content: Path, tr: Translator = ENGLISH) -> bytes:
     """*page* with the overlay's stylesheet in its head and the overlay first in its body."""
     link = f'<link rel="stylesheet" href="{STYLE_URL}">'.encode()
-    block = markup(problems, content).encode("utf-8")
+    block = markup(problems, content, tr).encode("utf-8")
     page, found = _HEAD_END.subn(lambda m: link + m.group(0), page, count=1)
     if not found:
         page = link + page
@@ -92,9 +96,10 @@ def inject(page: bytes, problems: list[Problem], content: Path) -> bytes:
     return page if found else page + block
 
 
-def placeholder(problems: list[Problem], livereload_port: int) -> bytes:
+def placeholder(problems: list[Problem], livereload_port: int, tr: Translator = ENGLISH) -> bytes:
     """A page to carry the overlay when there is no page to show (e.g. the first build failed)."""
-    head = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>confsite preview</title>'
+    title = html.escape(tr(N_("confsite preview")))
+    head = (f'<!DOCTYPE html><html lang="{tr.language}"><head><meta charset="utf-8"><title>{title}</title>'
             f'<script src="/livereload.js?port={livereload_port}" defer></script></head>')
-    text = "The site has not been built yet." if problems else "No page here."
-    return f"{head}<body><main><p>{text}</p></main></body></html>".encode()
+    text = tr(N_("The site has not been built yet.")) if problems else tr(N_("No page here."))
+    return f"{head}<body><main><p>{html.escape(text)}</p></main></body></html>".encode()

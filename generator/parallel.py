@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from .cache import BuildCache, active_cache, add_uncached_times, take_uncached_times
 from .errors import WorkerDied
+from .messages import N_
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,7 +86,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
                 merge_memos(memos)
                 out.extend(results)
     except BrokenProcessPool as exc:
-        raise WorkerDied("a worker process of the build stopped unexpectedly (out of memory?)") from exc
+        raise WorkerDied(N_("a worker process of the build stopped unexpectedly (out of memory?)")) from exc
     finally:
         _TASK = None
     return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .slugs import nfc
+from .messages import N_
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -26,13 +27,13 @@ def classify(ref: str, doc_rel: str) -> Reference | str:
     """A :class:`Reference`, or a message saying why *ref* cannot be used."""
     ref = ref.strip()
     if not ref:
-        return "is empty"
+        return N_("is empty")
     if ref.startswith("#"):
         return Reference("anchor")
     parts = urlsplit(ref.replace("\\", "/"))
     if parts.scheme:
         if len(parts.scheme) == 1:  # a Windows drive letter, C:/…
-            return f"{ref!r} is a path on one computer, not in the content folder"
+            return N_("{ref} is a path on one computer, not in the content folder", ref=repr(ref))
         if parts.scheme.lower() in SAFE_SCHEMES:
             return Reference("external")
         return Reference("unsafe")
@@ -40,9 +41,9 @@ def classify(ref: str, doc_rel: str) -> Reference | str:
         return Reference("external")
     path = nfc(unquote(parts.path))
     if "\x00" in path:
-        return f"{ref!r} is not a valid path"
+        return N_("{ref} is not a valid path", ref=repr(ref))
     base = "" if path.startswith("/") else posixpath.dirname(doc_rel)
     joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
     if joined.startswith("../") or joined == ".." or joined.startswith("/") or joined == ".":
-        return f"{ref!r} leads outside the content folder"
+        return N_("{ref} leads outside the content folder", ref=repr(ref))
     return Reference("local", joined, f"#{parts.fragment}" if parts.fragment else "")

@@ -18,6 +18,7 @@ import difflib
 from pathlib import Path
 
 from .errors import Problem, Severity
+from .messages import N_
 from .model import Page
 from .site import Site
 
@@ -65,13 +66,14 @@ def check(site: Site, *, allow_removed: bool = False) -> list[Problem]:
     new = [u for u in documents if u not in known]     # a renamed page is among these
     problems = []
     for number, url in gone:
-        problems.append(Problem(shown, number, "url", f"{url} was published before and this build no longer has it",
+        problems.append(Problem(shown, number, "url", N_("{url} was published before and this build no longer has it",
+                                                         url=url),
                                 _hint(site, url, documents, new), Severity.ERROR))
     return problems
 
 
 def _hint(site: Site, url: str, documents: dict, new: list[str]) -> str:
-    allow = "if the page was removed on purpose, build with --allow-removed"
+    allow = N_("if the page was removed on purpose, build with --allow-removed")
     near = (difflib.get_close_matches(url, sorted(new), n=1, cutoff=0.4)
             or difflib.get_close_matches(url, sorted(documents), n=1, cutoff=0.4))
     if not near:
@@ -81,8 +83,8 @@ def _hint(site: Site, url: str, documents: dict, new: list[str]) -> str:
     old = url.strip("/")
     slug = old.rsplit("/", 1)[-1]
     alias = slug if site.config.urls.path(kind, slug=slug) == old + "/" else old
-    return (f"the likely new page is {near[0]} ({doc.display}): add aliases: [{alias}] to its front-matter "
-            f"so the old address leads there; {allow}")
+    return N_("the likely new page is {url} ({path}): add aliases: [{alias}] to its front-matter "
+              "so the old address leads there; {allow}", url=near[0], path=doc.display, alias=alias, allow=allow)
 
 
 def record(site: Site) -> bool:

@@ -21,6 +21,7 @@ from . import rebuild
 from .cache import BuildCache, activated, forget_models, take_uncached_times
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, Severity, WorkerDied
+from .messages import N_
 from .output import Rendered
 from .write import MARKER, WriteError, WriteStats, output_lock, write_site
 
@@ -134,9 +135,9 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
         try:
             return _build(config, write=write, progress=progress, allow_removed=allow_removed, cache=cache, jobs=jobs)
         except WorkerDied as exc:
-            raise BuildFailed([Problem(str(config.content_dir), None, "", str(exc),
-                                       "build again with --jobs 1 to see which file causes it; "
-                                       "the site was not changed")]) from exc
+            raise BuildFailed([Problem(str(config.content_dir), None, "", exc.args[0] if exc.args else str(exc),
+                                       N_("build again with --jobs 1 to see which file causes it; "
+                                          "the site was not changed"))]) from exc
         finally:
             forget_models()
 
@@ -199,8 +200,9 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             try:
                 rendered = render_site(site, reuse=reuse, jobs=jobs)
             except RenderError as exc:
-                raise BuildFailed([Problem(exc.template, exc.line, "template", f"while making /{exc.url}: {exc.message}",
-                                           "fix the template; the site was not changed")]) from exc
+                raise BuildFailed([Problem(exc.template, exc.line, "template",
+                                           N_("while making /{url}: {error}", url=exc.url, error=exc.message),
+                                           N_("fix the template; the site was not changed"))]) from exc
         spent = {**take_uncached_times()}
         for name, seconds in store.spent.items():
             spent[name] = spent.get(name, 0.0) + seconds

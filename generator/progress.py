@@ -12,15 +12,21 @@ import threading
 import time
 from typing import TextIO
 
+from .messages import ENGLISH, N_, Translator
+
 STAGES = ("load", "validate", "model", "render", "write")
+# The stages' names as the progress line shows them.
+STAGE_NAMES = {"load": N_("load"), "validate": N_("validate"), "model": N_("model"), "render": N_("render"),
+               "write": N_("write"), "cache": N_("cache"), "check": N_("check")}
 TICK_SECONDS = 0.2
 QUIET_SECONDS = 2.0
 
 
 class Progress:
     def __init__(self, stream: TextIO, *, live: bool | None = None, stages: tuple[str, ...] = STAGES,
-                 quiet_for: float = QUIET_SECONDS):
+                 quiet_for: float = QUIET_SECONDS, tr: Translator = ENGLISH):
         self.stream = stream
+        self.tr = tr
         self.quiet_for = quiet_for
         self.stages = stages
         self.live = stream.isatty() if live is None else live
@@ -47,7 +53,8 @@ class Progress:
     def _label(self) -> str:
         total = max(len(self.stages), self.count)
         number = self.stages.index(self.stage) + 1 if self.stage in self.stages else self.count
-        return f"[{number}/{total}] {self.stage} … {time.perf_counter() - self.started:.1f} s"
+        return f"[{number}/{total}] {self.tr(STAGE_NAMES.get(self.stage, self.stage))} … " \
+            f"{time.perf_counter() - self.started:.1f} s"
 
     def _draw(self) -> None:
         with self._lock:

@@ -32,6 +32,7 @@ from typing import Iterator
 from . import permalinks, pipeline
 from .config import with_overrides
 from .errors import Problem
+from .messages import N_
 from .verify import verify
 from .write import MARKER, WriteError, write_site
 
@@ -85,7 +86,8 @@ def _lock(dest: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise PublishError(f"another publish to {dest} is running", "wait for it to finish, then try again") from None
+            raise PublishError(N_("another publish to {dest} is running", dest=dest),
+                               N_("wait for it to finish, then try again")) from None
         try:
             yield
         finally:
@@ -127,8 +129,8 @@ def _write_history(dest: Path, names: list[str]) -> None:
 def _check_dest(dest: Path) -> None:
     link = dest / CURRENT
     if link.exists() and not link.is_symlink():
-        raise PublishError(f"{link} is a folder, not a link made by confsite publish",
-                           "publish to a new folder, or move that folder away first")
+        raise PublishError(N_("{link} is a folder, not a link made by confsite publish", link=link),
+                           N_("publish to a new folder, or move that folder away first"))
 
 
 def _clean(dest: Path) -> None:
@@ -199,7 +201,8 @@ def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int
             now: dt.datetime | None = None, allow_removed: bool = False) -> PublishResult:
     """Build *content* for production and make it ``DEST/current``."""
     if keep < 1:
-        raise PublishError(f"--keep {keep} would remove the live release", "keep at least 1 (2 or more to roll back)")
+        raise PublishError(N_("--keep {keep} would remove the live release", keep=keep),
+                           N_("keep at least 1 (2 or more to roll back)"))
     dest = Path(os.path.abspath(dest))
     with _lock(dest):
         _check_dest(dest)
@@ -219,8 +222,8 @@ def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int
         problems = verify(staging, config)
         if problems:
             shutil.rmtree(staging, ignore_errors=True)
-            raise PublishError(f"the new release has {len(problems)} broken link(s); {CURRENT} was not changed",
-                               "fix them and publish again", problems)
+            raise PublishError(N_("the new release has {n} broken link(s); {current} was not changed", n=len(problems),
+                                  current=CURRENT), N_("fix them and publish again"), problems)
         _pause("verified")
         name = _release_name(dest, (staging / MARKER).read_bytes(), now)
         os.rename(staging, dest / RELEASES / name)
@@ -243,17 +246,17 @@ def rollback(dest: Path) -> tuple[str, str]:
         _check_dest(dest)
         live = current(dest)
         if live not in releases(dest):
-            raise PublishError(f"{dest / CURRENT} does not point at a release", "publish first")
+            raise PublishError(N_("{link} does not point at a release", link=dest / CURRENT), N_("publish first"))
         past = history(dest)
         if live in past:
             past = past[:len(past) - 1 - past[::-1].index(live)]
         earlier = [n for n in past if n != live]
         if not earlier:
-            raise PublishError(f"{live} is the oldest release kept in {dest / RELEASES}; there is none to roll back to",
-                               "publish the content you want instead")
+            raise PublishError(N_("{release} is the oldest release kept in {folder}; there is none to roll back to",
+                                  release=live, folder=dest / RELEASES), N_("publish the content you want instead"))
         target = earlier[-1]
         if not (dest / RELEASES / target / MARKER).is_file():
-            raise PublishError(f"release {target} is incomplete", "publish again instead")
+            raise PublishError(N_("release {release} is incomplete", release=target), N_("publish again instead"))
         _write_history(dest, past[:len(past) - past[::-1].index(target)])
         switch(dest, target)
         return live, target

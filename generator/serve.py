@@ -29,6 +29,7 @@ from tornado import web
 from . import overlay, pipeline
 from .config import SiteConfig, with_overrides
 from .errors import BuildFailed, Problem, Severity
+from .messages import ENGLISH, N_, Translator
 from .theme import bundled_templates
 
 Log = Callable[[str], None]
@@ -84,8 +85,10 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
 class Preview:
     """Builds into a private folder and rebuilds on request; never raises for content."""
 
-    def __init__(self, content: Path, host: str, port: int, livereload_port: int, log: Log):
+    def __init__(self, content: Path, host: str, port: int, livereload_port: int, log: Log,
+                 tr: Translator = ENGLISH):
         self.content = content
+        self.tr = tr
         self.host = host
         self.port = port
         self.livereload_port = livereload_port
@@ -111,16 +114,17 @@ class Preview:
             return False
         except Exception as exc:  # a half-saved file must never stop the preview
             self.log(traceback.format_exc().rstrip())
-            self._failed([Problem(self._shown(), None, "", f"the build stopped unexpectedly: {exc!r}",
-                                  "save the file again; if this stays, report it with the text above")])
+            self._failed([Problem(self._shown(), None, "", N_("the build stopped unexpectedly: {error}", error=repr(exc)),
+                                  N_("save the file again; if this stays, report it with the text above"))])
             return False
         with self.state.lock:
             self.state.base_path = config.base_path
             self.state.problems = list(result.warnings)
             self.state.builds += 1
         pages = sum(1 for p in result.rendered.files if p.endswith(".html"))
-        self.log(f"built {len(result.site.articles)} articles, {pages} pages, "
-                 f"{len(result.warnings)} warning(s) in {time.perf_counter() - started:.2f} s")
+        self.log(N_("built {articles} articles, {pages} pages, {warnings} warning(s) in {seconds} s",
+                    articles=len(result.site.articles), pages=pages, warnings=len(result.warnings),
+                    seconds=format(time.perf_counter() - started, ".2f")))
         return True
 
     def _failed(self, problems: list[Problem]) -> None:
@@ -129,9 +133,9 @@ class Preview:
             self.state.builds += 1
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for p in errors[:20]:
-            self.log(p.format())
-        self.log(f"build failed: {len(errors)} error(s); still serving the last good site, "
-                 "the errors are shown on every page")
+            self.log(p.format(self.tr))
+        self.log(N_("build failed: {count} error(s); still serving the last good site, "
+                    "the errors are shown on every page", count=len(errors)))
 
     def _shown(self) -> str:
         return self.content.as_posix()
@@ -169,19 +173,19 @@ class Watcher(threading.Thread):
 
 
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_port: int = 35729,
-          open_browser: bool = False, log: Log = print) -> int:
+          open_browser: bool = False, log: Log = print, tr: Translator = ENGLISH) -> int:
     """Run the preview until interrupted; returns the exit status."""
     from tornado import ioloop
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
     livereload_port = free_port(host, livereload_port)
-    preview = Preview(content, host, port, livereload_port, log)
+    preview = Preview(content, host, port, livereload_port, log, tr)
     try:
         try:
             preview.config()
         except BuildFailed as exc:   # site.yaml itself is broken: say so before serving
             for p in exc.problems:
-                log(p.format())
+                log(p.format(tr))
             return 1
         preview.rebuild()
         loop = ioloop.IOLoop.current()
@@ -202,7 +206,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
 
         def on_change(paths: list[str]) -> None:
             shown = ", ".join(_relative(p, content) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
-            log(f"changed: {shown}")
+            log(N_("changed: {files}", files=shown))
             preview.rebuild()
             loop.add_callback(reload_pages, paths)
 
@@ -215,12 +219,13 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             site_server = site_app.listen(port, address=host)
             live_server = live_app.listen(livereload_port, address=host)
         except OSError as exc:
-            log(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port")
+            log(N_("cannot listen on {host}:{port}: {error}; choose another --port", host=host, port=port,
+                   error=exc.strerror))
             return 1
         watcher = Watcher(preview.watched, on_change)
         watcher.start()
         url = f"http://{host}:{port}{preview.state.base_path}"
-        log(f"serving {url} (drafts included; Ctrl+C to stop)")
+        log(N_("serving {url} (drafts included; Ctrl+C to stop)", url=url))
         if open_browser:
             import webbrowser
 
@@ -228,7 +233,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
         try:
             loop.start()
         except KeyboardInterrupt:
-            log("stopped")
+            log(N_("stopped"))
         finally:
             watcher.stopping.set()
             site_server.stop()
@@ -293,14 +298,14 @@ class SiteHandler(web.RequestHandler):
             self._send(page, problems if failing else [], status=404)
         else:
             shown = problems if failing else []
-            self._send_html(overlay.placeholder(shown, self.preview.livereload_port), shown)
+            self._send_html(overlay.placeholder(shown, self.preview.livereload_port, self.preview.tr), shown)
 
     def _send(self, file: Path, problems: list[Problem], status: int = 200) -> None:
         try:
             data = file.read_bytes()
         except OSError:          # swapped away mid-request: the next reload has the new one
             self.set_status(503)
-            self.finish("rebuilding, reload the page")
+            self.finish(self.preview.tr(N_("rebuilding, reload the page")))
             return
         self.set_status(status)
         if file.suffix == ".html":
@@ -314,4 +319,4 @@ class SiteHandler(web.RequestHandler):
 
     def _send_html(self, data: bytes, problems: list[Problem]) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(overlay.inject(data, problems, self.preview.content) if problems else data)
+        self.finish(overlay.inject(data, problems, self.preview.content, self.preview.tr) if problems else data)

@@ -9,7 +9,8 @@ import re
 from collections import defaultdict
 
 from .config import SiteConfig
-from .errors import Report, did_you_mean
+from .errors import Report, did_you_mean, did_you_mean_text
+from .messages import N_
 from .model import Article, ClusterEntry, Leadership, Page
 from .sitemodel import (AwardGiven, ChairTerm, Cluster, Redirect, Ref, ScoreRow, Site, TimelineYear, Unit, UnitRole,
                         Year, YearGroup)
@@ -97,11 +98,11 @@ class _Builder:
         for a in sorted(self.articles, key=lambda a: a.source):
             if a.cluster and name_key(a.cluster) not in refs:
                 near = did_you_mean(a.cluster, registered, cutoff=0.5)
-                hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
-                    "add it to clusters.yaml with its members" if self.registry else \
-                    "list the clusters and their members in clusters.yaml"
+                hint = did_you_mean_text(near) if near else \
+                    N_("add it to clusters.yaml with its members") if self.registry else \
+                    N_("list the clusters and their members in clusters.yaml")
                 self.report.warn(a.display, a.line("cluster"), "cluster",
-                                 f'"{a.cluster}" is not in clusters.yaml', hint)
+                                 N_('"{cluster}" is not in clusters.yaml', cluster=a.cluster), hint)
                 slug = slugify(a.cluster) or "cum"
                 refs[name_key(a.cluster)] = (Ref(clean_name(a.cluster), slug, self.config.urls.path("cluster", slug=slug)), None)
         return refs
@@ -134,12 +135,16 @@ class _Builder:
                 continue
             other = getattr(first[1], role)
             if name_key(name) != name_key(other):
-                label = "chair" if role == "chair" else "vice-chair"
                 line = getattr(first[1], f"{role}_line")
+                where = f"{first[0].display}:{line}"
                 self.report.error(
                     a.display, getattr(lead, f"{role}_line"), f"{field_}.{role}",
-                    f'"{name}" as {label} of {cluster.name} for {term}, but {first[0].display}:{line} names "{other}"',
-                    "correct the report that is wrong; one term has one " + label)
+                    N_('"{name}" as chair of {cluster} for {term}, but {where} names "{other}"', name=name,
+                       cluster=cluster.name, term=term, where=where, other=other) if role == "chair" else
+                    N_('"{name}" as vice-chair of {cluster} for {term}, but {where} names "{other}"', name=name,
+                       cluster=cluster.name, term=term, where=where, other=other),
+                    N_("correct the report that is wrong; one term has one chair") if role == "chair" else
+                    N_("correct the report that is wrong; one term has one vice-chair"))
         return getattr(first[1], role) if first else None
 
     def _check_members(self, entry: ClusterEntry, a: Article) -> None:
@@ -157,9 +162,10 @@ class _Builder:
         for field_, name, line in placed:
             if name and name_key(name) not in members:
                 near = did_you_mean(name, entry.members, cutoff=0.5)
-                hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
-                    "add it to the members of this cluster in clusters.yaml"
-                self.report.warn(a.display, line, field_, f'"{name}" is not a member of {entry.name} in clusters.yaml', hint)
+                hint = did_you_mean_text(near) if near else \
+                    N_("add it to the members of this cluster in clusters.yaml")
+                self.report.warn(a.display, line, field_, N_('"{name}" is not a member of {cluster} in clusters.yaml',
+                                                             name=name, cluster=entry.name), hint)
 
     def _clusters(self) -> list[Cluster]:
         refs = self._cluster_refs()
@@ -274,8 +280,9 @@ class _Builder:
             if a.id:
                 if a.id in seen_ids:
                     other = seen_ids[a.id]
-                    self.report.error(a.display, a.line("id"), "id", f'"{a.id}" is also the id of {other.display}',
-                                      "give each article its own id")
+                    self.report.error(a.display, a.line("id"), "id", N_('"{id}" is also the id of {other}', id=a.id,
+                                                                           other=other.display),
+                                      N_("give each article its own id"))
                     continue
                 seen_ids[a.id] = a
                 out.append(Redirect(self.config.urls.path("short", id=a.id), a.url, a.title, a.display,
@@ -292,24 +299,27 @@ class _Builder:
     def _collisions(self, clusters: list[Cluster], units: list[Unit], years: list[Year], redirects: list[Redirect]) -> None:
         owners: dict[str, tuple[str, str | None, int | None]] = {}
         u = self.config.urls
-        for fixed, label in (("", "the home page"), (u.path("search"), "the search page"),
-                             (u.path("clusters"), "the list of clusters"), (u.path("units"), "the list of units"),
-                             (u.path("years"), "the archive of years"), (u.path("data"), "the data exports")):
+        for fixed, label in (("", N_("the home page")), (u.path("search"), N_("the search page")),
+                             (u.path("clusters"), N_("the list of clusters")), (u.path("units"), N_("the list of units")),
+                             (u.path("years"), N_("the archive of years")), (u.path("data"), N_("the data exports"))):
             owners[fixed] = (label, None, None)
         for c in clusters:
-            owners.setdefault(c.url, (f"the page of {c.name}", None, None))
+            owners.setdefault(c.url, (N_("the page of {name}", name=c.name), None, None))
         for unit in units:
-            owners.setdefault(unit.url, (f"the page of {unit.name}", None, None))
+            owners.setdefault(unit.url, (N_("the page of {name}", name=unit.name), None, None))
         for y in years:
-            owners.setdefault(y.url, (f"the archive of {y.year}", None, None))
+            owners.setdefault(y.url, (N_("the archive of {year}", year=y.year), None, None))
         # Addresses the build makes below those pages: later pages of a listing, a
         # cluster's page for one year, the search index.
-        reserved = [(y.url + "trang/", f"the archive of {y.year}") for y in years]
-        reserved += [(u.path("units") + "trang/", "the list of units"), (u.path("search") + "idx/", "the search index")]
+        reserved = [(y.url + "trang/", N_("the archive of {year}", year=y.year)) for y in years]
+        reserved += [(u.path("units") + "trang/", N_("the list of units")),
+                     (u.path("search") + "idx/", N_("the search index"))]
         for c in clusters:
             for ty in c.timeline:
-                owners.setdefault(f"{c.url}{ty.year}/", (f"the page of {c.name} for {ty.year}", None, None))
-                reserved.append((f"{c.url}{ty.year}/trang/", f"the page of {c.name} for {ty.year}"))
+                owners.setdefault(f"{c.url}{ty.year}/", (N_("the page of {name} for {year}", name=c.name, year=ty.year),
+                                                         None, None))
+                reserved.append((f"{c.url}{ty.year}/trang/", N_("the page of {name} for {year}", name=c.name,
+                                                                    year=ty.year)))
 
         first_of: dict[str, tuple[int, str]] = {}
         for i, (prefix, label) in enumerate(reserved):
@@ -326,16 +336,16 @@ class _Builder:
             return min(found)[1] if found else None
 
         def claim(url: str, display: str, line: int | None, what: str, field_: str = "slug",
-                  hint: str = "give one of them another slug") -> None:
+                  hint: str = N_("give one of them another slug")) -> None:
             below = below_reserved(url)
             if below is not None and url not in owners:
                 owners[url] = (below, None, None)
             if url in owners:
                 label, other, other_line = owners[url]
                 where = f"{other}:{other_line}" if other and other_line else other
-                by = f"{where} ({label})" if other else label
-                self.report.error(display, line, field_, f'{what} would be published at /{url}, which {by} '
-                                  "already uses", hint)
+                by = where + " (" + label + ")" if other else label
+                self.report.error(display, line, field_, N_("{what} would be published at /{url}, which {by} "
+                                                            "already uses", what=what, url=url, by=by), hint)
             else:
                 owners[url] = (what, display, line)
 
@@ -344,12 +354,12 @@ class _Builder:
             claim(d.url, d.display, d.line("slug") or d.line("title") if isinstance(d, Article) else None,
                   f'"{d.title}"')
         for r in redirects:
-            what = "the short address" if r.kind == "short" else "the old address"
             if r.kind == "short":
-                claim(r.url, r.source, r.line, f'{what} of "{r.title}"', "id", "choose another id")
+                claim(r.url, r.source, r.line, N_('the short address of "{title}"', title=r.title), "id",
+                      N_("choose another id"))
             else:
-                claim(r.url, r.source, r.line, f'{what} of "{r.title}"', "aliases",
-                      "remove this alias, or give the other page another slug")
+                claim(r.url, r.source, r.line, N_('the old address of "{title}"', title=r.title), "aliases",
+                      N_("remove this alias, or give the other page another slug"))
 
     def build(self) -> Site:
         self._collect_units()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
+from .messages import N_
+
 # Elements that run script or embed other documents.
 _FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 _SAFE_DATA = re.compile(r"^data:image/(png|jpe?g|gif|webp);", re.IGNORECASE)
@@ -48,24 +50,25 @@ def problem(data: bytes) -> tuple[int | None, str] | None:
 
     def doctype(name, sysid, pubid, has_internal_subset):
         if has_internal_subset or sysid:
-            raise _Unsafe(parser.CurrentLineNumber, "the SVG declares its own entities (<!DOCTYPE … [ … ]>)")
+            raise _Unsafe(parser.CurrentLineNumber, N_("the SVG declares its own entities (<!DOCTYPE … [ … ]>)"))
 
     def entity(*_args):
-        raise _Unsafe(parser.CurrentLineNumber, "the SVG declares its own entities (<!ENTITY …>)")
+        raise _Unsafe(parser.CurrentLineNumber, N_("the SVG declares its own entities (<!ENTITY …>)"))
 
     def start(name, attrs):
         line = parser.CurrentLineNumber
         tag = _local(name)
         if tag in _FORBIDDEN:
-            raise _Unsafe(line, f"the SVG holds a <{tag}> element, which can run script")
+            raise _Unsafe(line, N_("the SVG holds a <{tag}> element, which can run script", tag=tag))
         for key, value in attrs.items():
             attr = _local(key)
             if attr.startswith("on"):
-                raise _Unsafe(line, f"the SVG has an event handler {attr}= on <{tag}>, which runs script")
+                raise _Unsafe(line, N_("the SVG has an event handler {attr}= on <{tag}>, which runs script", attr=attr, tag=tag))
             if attr in ("href", "src", "action", "formaction", "from", "to", "values") and _unsafe_url(value):
-                raise _Unsafe(line, f"<{tag}> in the SVG points at {value[:40]!r}, which can run script")
+                raise _Unsafe(line, N_("<{tag}> in the SVG points at {value}, which can run script", tag=tag,
+                                      value=repr(value[:40])))
             if tag in ("set", "animate") and attr == "attributename" and _local(value) in ("href", "src"):
-                raise _Unsafe(line, f"<{tag}> in the SVG changes a link, which can run script")
+                raise _Unsafe(line, N_("<{tag}> in the SVG changes a link, which can run script", tag=tag))
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = entity
@@ -76,5 +79,6 @@ def problem(data: bytes) -> tuple[int | None, str] | None:
         return exc.line, exc.message
     except (expat.ExpatError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
-        return line, f"the SVG cannot be read ({expat.ErrorString(exc.code) if hasattr(exc, 'code') else exc})"
+        return line, N_("the SVG cannot be read ({error})",
+                        error=expat.ErrorString(exc.code) if hasattr(exc, "code") else str(exc))
     return None

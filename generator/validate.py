@@ -15,7 +15,9 @@ from .config import SiteConfig
 from .errors import Problem, Report, suggestion
 from .fields import Fields
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
+from .messages import N_
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
+from .newpost import placeholder_line
 from .paths import classify
 from .slugs import clean_name, is_slug, name_key, slugify
 
@@ -95,10 +97,10 @@ def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem
     fields = Fields(meta, raw.display, report)
     if meta.value is not None and not isinstance(meta.value, dict):
         report.error(raw.display, raw.body_line - 1 if raw.body_line > 1 else 1, "front-matter",
-                     "is not a list of fields", "write one field a line, e.g. title: …")
+                     N_("is not a list of fields"), N_("write one field a line, e.g. title: …"))
         return None, tuple(report.problems)
     for path, line in meta.duplicates:
-        report.error(raw.display, line, ".".join(map(str, path)), "is given twice", "keep one of the two lines")
+        report.error(raw.display, line, ".".join(map(str, path)), N_("is given twice"), N_("keep one of the two lines"))
     values = _read_page(fields, raw) if raw.is_page else _read_article(fields, raw)
     return values, tuple(report.problems)
 
@@ -134,11 +136,16 @@ def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[st
         source = title if not raw.is_page else splitext(basename(raw.rel))[0]
         slug = slugify(source) or None
         if slug is None and title:
-            f.error("title", "gives no letters or digits for the page address", "add slug: ten-bai-viet")
+            f.error("title", N_("gives no letters or digits for the page address"), N_("add slug: ten-bai-viet"))
     invalid = not title or (date is None and date_required) or slug is None
     aliases = tuple(_alias(f, i, a) for i, a in enumerate(f.text_list("aliases", example="ten-cu")))
+    draft = f.boolean("draft")
+    at = None if draft else placeholder_line(raw.body)
+    if at is not None:
+        f.report.error(raw.display, raw.body_line + at, "body", N_("still holds the placeholder text of confsite new"),
+                       N_("write the report in its place, or put back draft: true until it is ready"))
     return {"title": title, "date": date, "slug": slug, "summary": f.text("summary"),
-            "draft": f.boolean("draft"), "aliases": tuple(a for a in aliases if a), "_invalid": invalid}
+            "draft": draft, "aliases": tuple(a for a in aliases if a), "_invalid": invalid}
 
 
 def _alias(f: Fields, index: int, alias: str) -> str:
@@ -147,8 +154,8 @@ def _alias(f: Fields, index: int, alias: str) -> str:
         return text
     if text and all(is_slug(p) for p in text.split("/")):
         return text
-    f.error("aliases", f'"{alias}" is not an old address of this site', "write the old slug, e.g. ten-cu, "
-            "or an old path such as bai-viet/ten-cu", index)
+    f.error("aliases", N_('"{alias}" is not an old address of this site', alias=alias),
+            N_("write the old slug, e.g. ten-cu, or an old path such as bai-viet/ten-cu"), index)
     return ""
 
 
@@ -165,15 +172,16 @@ def _read_article(f: Fields, raw: RawDocument) -> dict[str, Any]:
     cluster = f.text("cluster") or None
     kind = f.text("kind") or None
     if kind is not None and kind not in KINDS:
-        f.error("kind", f'"{kind}" is not a kind of conference',
-                (suggestion(kind, KINDS) + " " if suggestion(kind, KINDS) else "") + "write one of: " + ", ".join(KINDS))
+        f.error("kind", N_('"{kind}" is not a kind of conference', kind=kind),
+                (suggestion(kind, KINDS) + " " if suggestion(kind, KINDS) else "")
+                + N_("write one of: {kinds}", kinds=", ".join(KINDS)))
         kind = None
     source = f.text("source")
     if source:
         found = classify(source, raw.rel)
         if isinstance(found, str) or found.kind != "external" or not source.lower().startswith(("http://", "https://")):
-            f.error("source", f'"{source}" is not a web address', "write the address of the original article, "
-                    "starting with https://")
+            f.error("source", N_('"{source}" is not a web address', source=source),
+                    N_("write the address of the original article, starting with https://"))
             source = ""
     ident = f.slug("id")
     values.update(
@@ -210,7 +218,7 @@ def _attendees(f: Fields) -> tuple[Attendee, ...]:
             if clean_name(str(item)):
                 out.append(Attendee(clean_name(str(item))))
         else:
-            f.error("attendees", f"item {i + 1} is not a name", "write - Họ và tên, chức vụ", i)
+            f.error("attendees", N_("item {n} is not a name", n=i + 1), N_("write - Họ và tên, chức vụ"), i)
     return tuple(out)
 
 
@@ -218,9 +226,9 @@ def _awards(f: Fields) -> tuple[Award, ...]:
     out = []
     for i, item in f.items("awards", example="- award: Bằng khen của Bộ trưởng Bộ Nội vụ"):
         if not isinstance(item, dict):
-            f.error("awards", f"item {i + 1 if i >= 0 else 1}: found {_what(item)}; expected an award with "
-                    "award: and recipient: (or count:)",
-                    "write - award: Cờ thi đua … then, indented, recipient: Sở Nội vụ …", *(() if i < 0 else (i,)))
+            f.error("awards", N_("item {n}: found {what}; expected an award with award: and recipient: (or count:)",
+                                 n=i + 1 if i >= 0 else 1, what=_what(item)),
+                    N_("write - award: Cờ thi đua … then, indented, recipient: Sở Nội vụ …"), *(() if i < 0 else (i,)))
             continue
         sub = f.sub("awards", i)
         sub.unknown(AWARD_KEYS)
@@ -248,8 +256,9 @@ def _scores(f: Fields) -> tuple[Score, ...]:
     out = []
     for i, item in f.items("scores", example="- {unit: Sở Nội vụ tỉnh …, points: 994, out_of: 1000, rank: 1}"):
         if not isinstance(item, dict):
-            f.error("scores", f"item {i + 1 if i >= 0 else 1}: found {_what(item)}; expected a score row",
-                    "write - {unit: Sở Nội vụ tỉnh …, points: 994, out_of: 1000, rank: 1}", *(() if i < 0 else (i,)))
+            f.error("scores", N_("item {n}: found {what}; expected a score row", n=i + 1 if i >= 0 else 1,
+                                 what=_what(item)),
+                    N_("write - {unit: Sở Nội vụ tỉnh …, points: 994, out_of: 1000, rank: 1}"), *(() if i < 0 else (i,)))
             continue
         sub = f.sub("scores", i)
         sub.unknown(SCORE_KEYS)
@@ -258,7 +267,8 @@ def _scores(f: Fields) -> tuple[Score, ...]:
         out_of = sub.number("out_of", example="1000")
         rank = sub.integer("rank", low=1, high=10000, example="1")
         if points is not None and out_of is not None and points > out_of:
-            sub.error("points", f"{points:g} is more than out_of {out_of:g}", "check the two numbers")
+            sub.error("points", N_("{points} is more than out_of {out_of}", points=format(points, "g"), out_of=format(out_of, "g")),
+                      N_("check the two numbers"))
         if unit:
             out.append(Score(unit, points, out_of, rank, f.line("scores", i)))
     return tuple(out)
@@ -269,18 +279,18 @@ def _leadership(f: Fields, key: str) -> Leadership | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        f.error(key, f"found {_what(value)}; expected term:, chair: and vice_chair: lines",
-                f"write {key}: then, indented, term: 2021 and chair: Sở Nội vụ tỉnh …")
+        f.error(key, N_("found {what}; expected term:, chair: and vice_chair: lines", what=_what(value)),
+                N_("write {key}: then, indented, term: 2021 and chair: Sở Nội vụ tỉnh …", key=key))
         return None
     sub = f.sub(key)
     sub.unknown(LEADERSHIP_KEYS)
     term = sub.integer("term", low=1945, high=2200, example="2021")
     if "term" not in sub.data:
-        sub.error("term", "missing", "write term: 2021 (the emulation year of the mandate)")
+        sub.error("term", N_("missing"), N_("write term: 2021 (the emulation year of the mandate)"))
     chair = sub.text("chair") or None
     vice = sub.text("vice_chair") or None
     if not chair and not vice:
-        f.error(key, "names neither a chair nor a vice-chair", "write chair: Sở Nội vụ tỉnh …")
+        f.error(key, N_("names neither a chair nor a vice-chair"), N_("write chair: Sở Nội vụ tỉnh …"))
         return None
     if term is None:
         return None
@@ -300,8 +310,8 @@ def _image_refs(f: Fields) -> list[tuple[int, str, str, int | None]]:
             if src:
                 refs.append((i, src, sub.text("caption"), sub.line("src")))
         else:
-            f.error("images", f"item {i + 1}: found {_what(item)}; expected an image",
-                    "write - {src: anh.jpg, caption: Quang cảnh hội nghị}", *(() if i < 0 else (i,)))
+            f.error("images", N_("item {n}: found {what}; expected an image", n=i + 1, what=_what(item)),
+                    N_("write - {src: anh.jpg, caption: Quang cảnh hội nghị}"), *(() if i < 0 else (i,)))
     return refs
 
 
@@ -313,14 +323,14 @@ def _image(ref: tuple[int, str, str, int | None], raw: RawDocument, config: Site
     if isinstance(found, str):
         problem = found
     elif found.kind != "local":
-        problem = f'"{src}" is not a file in the content folder'
+        problem = N_('"{src}" is not a file in the content folder', src=src)
     elif found.target not in loaded.media:
-        problem = f'"{src}" does not exist in the content folder'
+        problem = N_('"{src}" does not exist in the content folder', src=src)
     elif splitext(found.target)[1].lower() not in IMAGE_SUFFIXES:
-        problem = f'"{src}" is not an image (jpg, png, webp, gif or svg)'
+        problem = N_('"{src}" is not an image (jpg, png, webp, gif or svg)', src=src)
     if problem:
-        report.error(raw.display, line, "images", problem, "put the image in the content folder and write its "
-                     "path relative to this file, or starting with / for the content folder")
+        report.error(raw.display, line, "images", problem, N_("put the image in the content folder and write its "
+                     "path relative to this file, or starting with / for the content folder"))
         return None
     return Image(found.target, caption, line)
 
@@ -337,7 +347,7 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
         return ()
     display = loaded.clusters_display
     if not isinstance(located.value, list):
-        report.error(display, 1, "", "is not a list of clusters", "start each cluster with - name: Cụm thi đua …")
+        report.error(display, 1, "", N_("is not a list of clusters"), N_("start each cluster with - name: Cụm thi đua …"))
         return ()
     out: list[ClusterEntry] = []
     names: dict[str, int] = {}
@@ -345,8 +355,8 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
     root = Fields(located, display, report)
     for i, item in enumerate(located.value):
         if not isinstance(item, dict):
-            report.error(display, located.line(i), f"[{i + 1}]", f"found {_what(item)}; expected a cluster",
-                         "write - name: Cụm thi đua … then members:")
+            report.error(display, located.line(i), f"[{i + 1}]", N_("found {what}; expected a cluster", what=_what(item)),
+                         N_("write - name: Cụm thi đua … then members:"))
             continue
         sub = root.sub(i)
         sub.unknown(CLUSTER_KEYS)
@@ -357,17 +367,19 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
             continue
         key = name_key(name)
         if key in names:
-            sub.error("name", f'"{name}" is listed twice (first on line {names[key]})', "keep one entry")
+            sub.error("name", N_('"{name}" is listed twice (first on line {line})', name=name, line=names[key]),
+                      N_("keep one entry"))
             continue
         if slug in slugs:
-            sub.error("slug", f'"{slug}" is used twice (first on line {slugs[slug]})', "give each cluster its own slug")
+            sub.error("slug", N_('"{slug}" is used twice (first on line {line})', slug=slug, line=slugs[slug]),
+                      N_("give each cluster its own slug"))
             continue
         names[key] = slugs[slug] = located.line(i) or 0
         seen: set[str] = set()
         unique = []
         for m in members:
             if name_key(m) in seen:
-                sub.warn("members", f'"{m}" is listed twice', "keep one")
+                sub.warn("members", N_('"{name}" is listed twice', name=m), N_("keep one"))
                 continue
             seen.add(name_key(m))
             unique.append(m)

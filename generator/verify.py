@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 
 from .config import SiteConfig
 from .errors import Problem
+from .messages import N_
 
 _URL_ATTRS = {"href", "src", "action", "poster"}
 _REFRESH = re.compile(r"url\s*=\s*(\S+)", re.I)
@@ -103,7 +104,8 @@ def verify(root: Path, config: SiteConfig) -> list[Problem]:
             else:
                 continue
         except (UnicodeDecodeError, ElementTree.ParseError) as exc:
-            problems.append(Problem(rel, None, "file", f"cannot be read: {exc}", "fix the template that makes it"))
+            problems.append(Problem(rel, None, "file", N_("cannot be read: {error}", error=str(exc)),
+                                    N_("fix the template that makes it")))
             continue
         page = _page_url(rel, config.base_url)
         for url in dict.fromkeys(urls):
@@ -111,6 +113,6 @@ def verify(root: Path, config: SiteConfig) -> list[Problem]:
                 continue
             target = _target(url, page, config)
             if target is not None and not _exists(root, target):
-                problems.append(Problem(rel, None, "link", f"{url} points at a file that is not in the site",
-                                        "fix the link or the template that makes it"))
+                problems.append(Problem(rel, None, "link", N_("{url} points at a file that is not in the site", url=url),
+                                        N_("fix the link or the template that makes it")))
     return problems

@@ -51,14 +51,14 @@ def output_lock(output: Path) -> Iterator[None]:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a+")
     except OSError as exc:
-        raise WriteError(f"cannot write in {output.parent} ({exc.strerror})",
-                         "check that the folder exists and that you may write in it") from None
+        raise WriteError(N_("cannot write in {folder} ({error})", folder=output.parent, error=exc.strerror),
+                         N_("check that the folder exists and that you may write in it")) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise WriteError(f"another build is writing to {output.name}/ right now",
-                             "wait for it to finish, then build again") from None
+            raise WriteError(N_("another build is writing to {name}/ right now", name=output.name),
+                             N_("wait for it to finish, then build again")) from None
         try:
             yield
         finally:
@@ -83,11 +83,12 @@ def _check_output(output: Path, protected: tuple[Path, ...]) -> dict[str, str]:
     for p in protected:
         rp = p.resolve()
         if real == rp or rp.is_relative_to(real) or real == Path(real.anchor):
-            raise WriteError(f"the output folder {output} would replace {p}", "choose another --output, e.g. site")
+            raise WriteError(N_("the output folder {output} would replace {path}", output=output, path=p),
+                             N_("choose another --output, e.g. site"))
     if not output.exists():
         return {}
     if not output.is_dir() or output.is_symlink():
-        raise WriteError(f"{output} is not a folder", "choose another --output")
+        raise WriteError(N_("{output} is not a folder", output=output), N_("choose another --output"))
     marker = output / MARKER
     if marker.is_file():
         try:
@@ -96,15 +97,15 @@ def _check_output(output: Path, protected: tuple[Path, ...]) -> dict[str, str]:
         except (OSError, ValueError):
             return {}
     if any(output.iterdir()):
-        raise WriteError(f"{output} holds files confsite did not write",
-                         "choose another --output, or empty that folder first")
+        raise WriteError(N_("{output} holds files confsite did not write", output=output),
+                         N_("choose another --output, or empty that folder first"))
     return {}
 
 
 def _safe_join(root: Path, rel: str) -> Path:
     norm = posixpath.normpath(rel)
     if norm.startswith(("../", "/")) or norm == ".." or "\x00" in norm:
-        raise WriteError(f"refusing to write outside the output folder: {rel!r}")
+        raise WriteError(N_("refusing to write outside the output folder: {rel}", rel=repr(rel)))
     return root / norm
 
 
@@ -130,9 +131,9 @@ def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] 
             return _write_locked(rendered, output, protected)
         except OSError as exc:
             where = exc.filename or output
-            raise WriteError(f"cannot write {where} ({exc.strerror or exc})",
-                             "check the free disk space and that you may write in the output folder; "
-                             "the previous site was kept") from None
+            raise WriteError(N_("cannot write {where} ({error})", where=where, error=exc.strerror or str(exc)),
+                             N_("check the free disk space and that you may write in the output folder; "
+                                "the previous site was kept")) from None
 
 
 def _write_locked(rendered: Rendered, output: Path, protected: tuple[Path, ...]) -> WriteStats:
@@ -212,8 +213,8 @@ def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, s
             # Not rendered again: the previous site's file stands, if it is still there.
             digest = rendered.kept[rel]
             if previous.get(rel) != digest:
-                raise WriteError(f"{rel} changed in {output.name}/ during the build",
-                                 "build again (or build with --no-cache)")
+                raise WriteError(N_("{rel} changed in {name}/ during the build", rel=rel, name=output.name),
+                                 N_("build again (or build with --no-cache)"))
         manifest[rel] = digest
         if len(manifest) == 2:
             _pause("writing")     # the first file is in the staging folder
@@ -250,8 +251,8 @@ def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, s
             elif rel in rendered.copies:
                 shutil.copyfile(rendered.copies[rel], tmp)
             else:
-                raise WriteError(f"{rel} went missing from {output.name}/ during the build",
-                                 "build again (or build with --no-cache)")
+                raise WriteError(N_("{rel} went missing from {name}/ during the build", rel=rel, name=output.name),
+                                 N_("build again (or build with --no-cache)"))
         os.replace(tmp, target)
     stale = set(have) - set(manifest)
     for rel in sorted(stale):

@@ -17,6 +17,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .messages import N_
+
 Loader = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
 Loader = Loader or yaml.SafeLoader
 
@@ -71,11 +73,10 @@ class _Builder:
     def build(self, node: Node, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlProblem(self.line_of(node), f"more than {MAX_NODES} values (repeated aliases?)",
-                              "write the values out plainly; YAML anchors and aliases are not needed here")
+            raise YamlProblem(self.line_of(node), N_("more than {n} values (repeated aliases?)", n=MAX_NODES),
+                              N_("write the values out plainly; YAML anchors and aliases are not needed here"))
         if depth > MAX_DEPTH:
-            raise YamlProblem(self.line_of(node), f"nested more than {MAX_DEPTH} levels deep",
-                              "flatten the structure")
+            raise YamlProblem(self.line_of(node), _too_deep(), N_("flatten the structure"))
         self.lines.setdefault(path, self.line_of(node))
         if isinstance(node, ScalarNode):
             if node.tag == _STR:
@@ -85,20 +86,20 @@ class _Builder:
             except (ConstructorError, ValueError, OverflowError) as exc:
                 if node.tag == "tag:yaml.org,2002:timestamp":
                     return node.value  # "2020-02-30": let validation say it is not a real date
-                raise YamlProblem(self.line_of(node), f"cannot read the value {node.value!r}",
-                                  "quote it to keep it as text") from exc
+                raise YamlProblem(self.line_of(node), N_("cannot read the value {value}", value=repr(node.value)),
+                                  N_("quote it to keep it as text")) from exc
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise YamlProblem(self.line_of(key_node), "merge keys (<<) are not supported",
-                                      "write the fields out plainly")
+                    raise YamlProblem(self.line_of(key_node), N_("merge keys (<<) are not supported"),
+                                      N_("write the fields out plainly"))
                 key = self.build(key_node, path + ("<key>",), depth + 1)
                 if isinstance(key, (list, dict)):
-                    raise YamlProblem(self.line_of(key_node), "a list or mapping used as a field name",
-                                      "field names are plain words such as title or date")
+                    raise YamlProblem(self.line_of(key_node), N_("a list or mapping used as a field name"),
+                                      N_("field names are plain words such as title or date"))
                 if not isinstance(key, str):
                     key = str(key)
                 if key in result:
@@ -107,7 +108,7 @@ class _Builder:
                 result[key] = self.build(value_node, path + (key,), depth + 1)
                 self.lines[path + (key,)] = self.line_of(key_node)
             return result
-        raise YamlProblem(self.line_of(node), "unsupported YAML node")
+        raise YamlProblem(self.line_of(node), N_("unsupported YAML node"))
 
 
 def parse(text: str, line_offset: int = 0) -> Located:
@@ -120,23 +121,26 @@ def parse(text: str, line_offset: int = 0) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(line, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
+        raise YamlProblem(line, N_("YAML syntax error: {problem}", problem=YAML_PROBLEMS.get(problem, problem)),
+                          _syntax_hint(problem)) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        raise YamlProblem(line, f"the text holds the invisible control character U+{code:04X}, which YAML does not allow",
-                          "delete it (it comes with text copied from PDF or Word files)") from None
+        raise YamlProblem(line, N_("the text holds the invisible control character U+{code}, which YAML does not allow",
+                                   code=format(code, "04X")),
+                          N_("delete it (it comes with text copied from PDF or Word files)")) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML syntax error: {exc}", "check the indentation and quotes") from None
+        raise YamlProblem(None, N_("YAML syntax error: {problem}", problem=str(exc)),
+                          N_("check the indentation and quotes")) from None
     except RecursionError:
-        raise YamlProblem(None, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure") from None
+        raise YamlProblem(None, _too_deep(), N_("flatten the structure")) from None
     if node is None:
         return Located(None, {})
     builder = _Builder(line_offset)
     try:
         value = builder.build(node, (), 0)
     except RecursionError:
-        raise YamlProblem(None, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure") from None
+        raise YamlProblem(None, _too_deep(), N_("flatten the structure")) from None
     return Located(value, builder.lines, tuple(builder.duplicates))
 
 
@@ -149,22 +153,43 @@ def _check_depth(text: str, line_offset: int) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlProblem(event.start_mark.line + 1 + line_offset, f"nested more than {MAX_DEPTH} levels deep",
-                                  "flatten the structure")
+                raise YamlProblem(event.start_mark.line + 1 + line_offset, _too_deep(), N_("flatten the structure"))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
 
+def _too_deep() -> str:
+    return N_("nested more than {n} levels deep", n=MAX_DEPTH)
+
+
+# What PyYAML and libyaml say most often, so that it can be said in the editor's language.
+_MARKED = (N_("mapping values are not allowed in this context"), N_("mapping values are not allowed here"),
+           N_("could not find expected ':'"), N_("did not find expected key"),
+           N_("did not find expected node content"), N_("did not find expected '-' indicator"),
+           N_("did not find expected ',' or ']'"), N_("did not find expected ',' or '}'"),
+           N_("found character that cannot start any token"), N_("found a tab character that violates indentation"),
+           N_("found a tab character where an indentation space is expected"), N_("found unknown escape character"),
+           N_("found undefined alias"), N_("found unexpected end of stream"), N_("found unexpected ':'"),
+           N_("block sequence entries are not allowed in this context"),
+           N_("expected <block end>, but found '<block mapping start>'"),
+           N_("expected <block end>, but found '<block sequence start>'"), N_("expected <block end>, but found '-'"),
+           N_("expected <block end>, but found '<scalar>'"), N_("while scanning a quoted scalar"),
+           N_("while scanning a simple key"), N_("while parsing a block mapping"),
+           N_("while parsing a block collection"), N_("while scanning an alias"), N_("while scanning an anchor"),
+           N_("invalid YAML"))
+YAML_PROBLEMS = {m.template: m for m in _MARKED}
+
+
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
-        return 'put text that contains ": " in double quotes, e.g. title: "Hội nghị: tổng kết"'
+        return N_('put text that contains ": " in double quotes, e.g. title: "Hội nghị: tổng kết"')
     if "escape" in problem:
-        return ('a \\u or \\x code in double quotes names no real character; type the character itself, '
-                "or use single quotes to keep the backslash")
+        return N_('a \\u or \\x code in double quotes names no real character; type the character itself, '
+                  "or use single quotes to keep the backslash")
     if "found character '\\t'" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
+        return N_("indent with spaces, not tabs")
     if "could not find expected ':'" in problem:
-        return "each line of a mapping reads name: value"
+        return N_("each line of a mapping reads name: value")
     if "expected <block end>" in problem or "did not find expected" in problem:
-        return "check the indentation: items of one list line up under each other"
-    return "check the indentation and quotes on that line"
+        return N_("check the indentation: items of one list line up under each other")
+    return N_("check the indentation and quotes on that line")

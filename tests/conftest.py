@@ -21,6 +21,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `import tools` from any test module
 
+# The suite's tests read the command line's messages in English (the tool's own default is
+# Vietnamese); the tests of the Vietnamese messages choose their language themselves.
+os.environ["CONFSITE_LANG"] = "en"
+
 import tools  # noqa: E402
 
 try:
