@@ -130,7 +130,7 @@ def skeleton(title: str, date: dt.date, slug: str, cluster: str | None, tr: Tran
     width = max(len(text) for text, comment in lines if comment and len(text) <= 40) + 2
     out = ["---"]
     for text, comment in lines:
-        out.append(f"{text:<{width}}{comment}".rstrip() if comment else text)
+        out.append(f"{text:<{width - 2}}  {comment}" if comment else text)
     out += ["---", tr(PLACEHOLDER), ""]
     return "\n".join(out)
 

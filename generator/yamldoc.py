@@ -176,7 +176,15 @@ _MARKED = (N_("mapping values are not allowed in this context"), N_("mapping val
            N_("expected <block end>, but found '<scalar>'"), N_("while scanning a quoted scalar"),
            N_("while scanning a simple key"), N_("while parsing a block mapping"),
            N_("while parsing a block collection"), N_("while scanning an alias"), N_("while scanning an anchor"),
-           N_("invalid YAML"))
+           N_("invalid YAML"), N_("exceeded maximum nesting depth"), N_("found invalid Unicode character escape code"),
+           N_("mapping keys are not allowed in this context"), N_("found unexpected document indicator"),
+           N_("did not find expected <document start>"), N_("did not find expected comment or line break"),
+           N_("did not find expected whitespace"), N_("did not find expected whitespace or line break"),
+           N_("found an incorrect leading UTF-8 octet"), N_("found an incorrect trailing UTF-8 octet"),
+           N_("did not find expected hexdecimal number"), N_("while scanning a block scalar"),
+           N_("while parsing a flow mapping"), N_("while parsing a flow sequence"), N_("while parsing a node"),
+           N_("while scanning a double-quoted scalar"), N_("sequence entries are not allowed here"),
+           N_("mapping keys are not allowed here"), N_("found unexpected document separator"))
 YAML_PROBLEMS = {m.template: m for m in _MARKED}
 
 

@@ -91,7 +91,7 @@ def test_check_does_not_call_a_provincial_meeting_a_report(work: Path) -> None:
 # -- new --------------------------------------------------------------------------------
 
 
-def test_new_writes_a_skeleton_that_builds(work: Path) -> None:
+def test_new_writes_a_draft_skeleton_that_builds_once_written(work: Path) -> None:
     proc = confsite("new", "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk", "--cluster", "bac-bo",
                     "--date", "2024-12-20", cwd=work)
     assert proc.returncode == 0, proc.stderr
@@ -101,9 +101,29 @@ def test_new_writes_a_skeleton_that_builds(work: Path) -> None:
     text = path.read_text("utf-8")
     assert "cluster: Cụm thi đua các tỉnh, thành Bắc Bộ" in text
     assert "# summary:" in text
+    assert "\ndraft: true " in text
+    page_path = work / "site/bai-viet/hoi-nghi-tong-ket-cong-tac-thi-dua-nam-2024-dak-lak/index.html"
+    # A draft: left out of the site, shown with --drafts.
     build = confsite("build", cwd=work)
     assert build.returncode == 0, build.stderr
-    page = (work / "site/bai-viet/hoi-nghi-tong-ket-cong-tac-thi-dua-nam-2024-dak-lak/index.html").read_text("utf-8")
+    assert not page_path.exists()
+    assert confsite("build", "--drafts", cwd=work).returncode == 0
+    assert "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk" in page_path.read_text("utf-8")
+    # The draft mark gone while the placeholder is still there: check and build refuse it.
+    draft_line = next(ln for ln in text.splitlines() if ln.startswith("draft: true"))
+    path.write_text(text.replace(draft_line + "\n", ""), "utf-8")
+    shown = "content/reports/2024/hoi-nghi-tong-ket-cong-tac-thi-dua-nam-2024-dak-lak.md"
+    for command in ("check", "build"):
+        refused = confsite(command, cwd=work)
+        assert refused.returncode == 1
+        assert f"{shown}:{len(text.splitlines()) - 1}: body: still holds the placeholder text of confsite new" \
+            in refused.stderr, refused.stderr
+    # Written: published.
+    written = path.read_text("utf-8").splitlines()
+    path.write_text("\n".join(written[:-1] + ["Hội nghị đã tổng kết công tác thi đua năm 2024."]) + "\n", "utf-8")
+    build = confsite("build", cwd=work)
+    assert build.returncode == 0, build.stderr
+    page = page_path.read_text("utf-8")
     assert "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk" in page
     cluster = (work / "site/cum-thi-dua/bac-bo/index.html").read_text("utf-8")
     assert "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk" in cluster
