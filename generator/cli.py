@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import pipeline
 from .errors import BuildFailed, Problem, Severity
-from .messages import ENGLISH, LANGUAGES, N_, Translator, choose_language, utf8_console
+from .messages import ENGLISH, LANGUAGES, N_, Num, Translator, choose_language, utf8_console
 from .progress import STAGES, Progress
 from .textcli import argparse_in
 
@@ -58,7 +58,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         changed += N_(" (nothing changed since the last build)")
     _say(tr, N_("built {articles} articles, {pages} pages into {output}/{changed}, {warnings} warning(s) in {seconds} s",
                 articles=result.article_count, pages=pages, output=args.output, changed=changed,
-                warnings=len(result.warnings), seconds=format(time.perf_counter() - started, ".2f")))
+                warnings=len(result.warnings), seconds=Num(time.perf_counter() - started)))
     return 0
 
 
@@ -144,7 +144,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     removed = N_(", removed {n} old release(s)", n=len(result.removed)) if result.removed else ""
     _say(tr, N_("published {files} files as {dest}/releases/{release}; {dest}/current points at it{removed} in {seconds} s",
                 files=result.files, dest=dest, release=result.release, removed=removed,
-                seconds=format(time.perf_counter() - started, ".2f")))
+                seconds=Num(time.perf_counter() - started)))
     return 0
 
 

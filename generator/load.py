@@ -18,7 +18,7 @@ from . import svg, yamldoc
 from .config import SiteConfig
 from .encoding import NotUtf8, decode
 from .errors import Problem, Report
-from .messages import N_
+from .messages import N_, Num
 from .slugs import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -83,8 +83,8 @@ def load(config: SiteConfig) -> LoadedContent:
             size = path.stat().st_size
             if suffix in IMAGE_SUFFIXES and size > config.limits.max_image_bytes:
                 report.error(display, None, "file", N_("the image is {size} MB, over the limit of {limit} MB",
-                                                       size=format(size / 1e6, ".1f"),
-                                                       limit=format(config.limits.max_image_bytes / 1e6, ".1f")),
+                                                       size=Num(size / 1e6, 1),
+                                                       limit=Num(config.limits.max_image_bytes / 1e6, 1)),
                              N_("make it smaller (a photo for the web needs about 2000 pixels across)"))
                 continue
             if suffix == ".svg" and not _safe_svg(path, display, report):

@@ -92,6 +92,19 @@ def N_(template: str, /, **params: Any) -> Msg:
     return Msg(template, params)
 
 
+class Num(str):
+    """A measured number (seconds, megabytes) shown with *places* decimals: ``1.25`` in
+    English, ``1,25`` in Vietnamese. Numbers the editor must type stay as they are written."""
+
+    def __new__(cls, value: float, places: int = 2) -> "Num":
+        self = super().__new__(cls, f"{value:.{places}f}")
+        self.value, self.places = value, places
+        return self
+
+    def __reduce__(self):
+        return (Num, (self.value, self.places))
+
+
 def join(separator: str, items) -> str:
     """``separator.join(items)`` that keeps messages among *items* translatable."""
     out: str = ""
@@ -117,6 +130,8 @@ def _fill_english(template: str, params: Mapping[str, Any]) -> str:
 def _param(value: Any, tr: "Translator | None") -> Any:
     if isinstance(value, Msg):
         return value.translate(tr) if tr is not None else str.__str__(value)
+    if isinstance(value, Num):
+        return str.__str__(value).replace(".", ",") if tr is not None and tr.language == "vi" else str.__str__(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return tr.date(value) if tr is not None else value.isoformat()
     return value

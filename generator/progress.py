@@ -12,7 +12,7 @@ import threading
 import time
 from typing import TextIO
 
-from .messages import ENGLISH, N_, Translator
+from .messages import ENGLISH, N_, Num, Translator
 
 STAGES = ("load", "validate", "model", "render", "write")
 # The stages' names as the progress line shows them.
@@ -53,8 +53,9 @@ class Progress:
     def _label(self) -> str:
         total = max(len(self.stages), self.count)
         number = self.stages.index(self.stage) + 1 if self.stage in self.stages else self.count
-        return f"[{number}/{total}] {self.tr(STAGE_NAMES.get(self.stage, self.stage))} … " \
-            f"{time.perf_counter() - self.started:.1f} s"
+        return self.tr(N_("[{number}/{total}] {stage} … {seconds} s", number=number, total=total,
+                          stage=STAGE_NAMES.get(self.stage, self.stage),
+                          seconds=Num(time.perf_counter() - self.started, 1)))
 
     def _draw(self) -> None:
         with self._lock:

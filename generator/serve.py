@@ -29,7 +29,7 @@ from tornado import web
 from . import overlay, pipeline
 from .config import SiteConfig, with_overrides
 from .errors import BuildFailed, Problem, Severity
-from .messages import ENGLISH, N_, Translator
+from .messages import ENGLISH, N_, Num, Translator
 from .theme import bundled_templates
 
 Log = Callable[[str], None]
@@ -124,7 +124,7 @@ class Preview:
         pages = sum(1 for p in result.rendered.files if p.endswith(".html"))
         self.log(N_("built {articles} articles, {pages} pages, {warnings} warning(s) in {seconds} s",
                     articles=len(result.site.articles), pages=pages, warnings=len(result.warnings),
-                    seconds=format(time.perf_counter() - started, ".2f")))
+                    seconds=Num(time.perf_counter() - started)))
         return True
 
     def _failed(self, problems: list[Problem]) -> None:
