@@ -152,7 +152,7 @@ def parser(tr: Translator = ENGLISH) -> argparse.ArgumentParser:
     t = tr
     ap = argparse.ArgumentParser(prog="confsite", description=t(N_("Build the conference-report site from Markdown.")))
     ap.add_argument("--lang", choices=LANGUAGES, help=t(N_("language of the messages: vi (Vietnamese) or en "
-                                                         "(English); see docs/vi/thong-bao.md")))
+                                                         "(English); see docs/messages.md")))
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help=t(N_("build the site into the output folder")))
     b.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
@@ -207,14 +207,18 @@ def _lang(p: argparse.ArgumentParser, t: Translator) -> None:
 
 def language(argv: list[str]) -> str:
     """The language chosen by --lang, the environment, the locale or site.yaml (see messages.py)."""
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--lang", choices=LANGUAGES)
-    pre.add_argument("--content", default="content")
-    try:
-        known, _ = pre.parse_known_args(argv)
-    except SystemExit:
-        known = argparse.Namespace(lang=None, content="content")
-    return choose_language(known.lang, content=Path(known.content))
+    given, content = None, "content"
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if name in ("--lang", "--content"):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            if name == "--lang":
+                given = value
+            else:
+                content = value
+    return choose_language(given, content=Path(content))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -82,6 +82,40 @@ def test_every_template_has_a_vietnamese_translation_with_the_same_fields() -> N
             assert message.string.strip(), t
 
 
+# Calls that carry editor messages; their message and hint arguments must be N_() templates.
+MESSAGE_CALLS = {"error", "warn", "_warn", "err", "fail", "log", "print", "Problem", "BodyProblem", "PublishError",
+                 "WriteError", "YamlProblem", "_Unsafe", "WorkerDied", "BuildFailed", "_problem"}
+
+
+def _sentences(node: ast.AST) -> list[str]:
+    """Literal English text with a space in it under *node*, outside N_() calls."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_":
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value] if " " in node.value.strip() else []
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        return [text] if re.search(r"[A-Za-z] [A-Za-z]", text) else []
+    found = []
+    for child in ast.iter_child_nodes(node):
+        found += _sentences(child)
+    return found
+
+
+def test_no_editor_message_is_written_outside_n_() -> None:
+    """A message written as a plain string would print in English to a Vietnamese editor."""
+    plain = []
+    for path in sorted((tools.ROOT / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in MESSAGE_CALLS:
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    plain += [f"{path.relative_to(tools.ROOT)}:{node.lineno}: {t!r}" for t in _sentences(arg)]
+    assert not plain, "wrap these in N_() and translate them (make messages):\n" + "\n".join(plain)
+
+
 def test_compiled_catalogue_is_up_to_date_with_the_po() -> None:
     buffer = io.BytesIO()
     write_mo(buffer, catalog())
