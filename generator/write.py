@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .messages import N_
 from .output import Rendered
 
 MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
