@@ -122,6 +122,27 @@ def test_compiled_catalogue_is_up_to_date_with_the_po() -> None:
     assert MO.read_bytes() == buffer.getvalue(), "run make messages to compile cli.po into cli.mo"
 
 
+def test_the_compiled_catalogue_is_packaged() -> None:
+    import fnmatch
+    import tomllib
+
+    data = tomllib.loads((tools.ROOT / "pyproject.toml").read_text("utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["generator"]
+    for path in (MO, PO):
+        rel = path.relative_to(tools.ROOT / "generator").as_posix()
+        assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
+
+
+def test_measured_numbers_and_dates_in_the_editors_form() -> None:
+    import datetime as dt
+
+    from generator.messages import Num
+
+    message = N_("{when}: {size} MB", when=dt.date(2020, 12, 11), size=Num(12.25, 1))
+    assert message == "2020-12-11: 12.2 MB"
+    assert Translator("vi")(message) == "11/12/2020: 12,2 MB"
+
+
 def test_a_missing_translation_falls_back_to_english_never_to_empty() -> None:
     vi = Translator("vi")
     assert vi(N_("a sentence nobody translated: {x}", x=1)) == "a sentence nobody translated: 1"
