@@ -36,7 +36,7 @@ def _problems(problems: list[Problem], limit: int = 200, tr: Translator = ENGLIS
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    tr = args.tr
+    tr = getattr(args, "tr", ENGLISH)
     started = time.perf_counter()
     limit = 200
     try:
@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    tr = args.tr
+    tr = getattr(args, "tr", ENGLISH)
     from .advice import advise
 
     limit = 200
@@ -85,7 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    tr = args.tr
+    tr = getattr(args, "tr", ENGLISH)
     import datetime as dt
 
     from .newpost import new_article
@@ -108,7 +108,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    tr = args.tr
+    tr = getattr(args, "tr", ENGLISH)
     from .serve import serve
 
     def log(line: str) -> None:
@@ -119,7 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    tr = args.tr
+    tr = getattr(args, "tr", ENGLISH)
     from .publish import PublishError, publish, rollback
 
     dest = Path(args.dest)

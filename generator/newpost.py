@@ -6,6 +6,7 @@ slug derived from the title like the build derives it. Nothing is ever overwritt
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 import frontmatter
@@ -80,14 +81,17 @@ PLACEHOLDER = N_("Write the report here, in Markdown: paragraphs separated by an
                  "for sections. Delete this paragraph, and the line draft: true, when the report is ready.")
 
 
-def placeholders() -> set[str]:
+@lru_cache(maxsize=1)
+def placeholders() -> frozenset[str]:
     """The body placeholder of ``confsite new`` in every language it may have been written in."""
-    return {Translator(lang)(PLACEHOLDER) for lang in LANGUAGES}
+    return frozenset(Translator(lang)(PLACEHOLDER) for lang in LANGUAGES)
 
 
 def placeholder_line(body: str) -> int | None:
     """0-based line of *body* that still is the placeholder of ``confsite new``; None when there is none."""
     texts = placeholders()
+    if not any(t in body for t in texts):
+        return None
     for n, line in enumerate(body.split("\n")):
         if line.strip() in texts:
             return n
