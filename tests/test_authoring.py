@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.progress import Progress
+from generator.commands.progress import Progress
 
 
 def confsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

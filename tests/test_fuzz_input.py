@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 
 import tools
 from fuzz_content import document, front_matter_text, markdown_body
-from generator import pipeline, render
-from generator.errors import BuildFailed, Severity
+from generator.build import pipeline
+from generator.render import render
+from generator.core.errors import BuildFailed, Severity
 from hostile_scan import scan_html
 
 HANG_SECONDS = 30                  # far beyond any honest build of these few files

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.cli import main
+from generator.commands.cli import main
 
 BASE = "https://snv.example.gov.vn/tin/"
 

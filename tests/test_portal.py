@@ -15,9 +15,9 @@ import yaml
 from lxml import etree
 from PIL import Image
 
-from generator import pipeline
-from generator.exports import DATASETS
-from generator.verify import verify
+from generator.build import pipeline
+from generator.render.exports import DATASETS
+from generator.output.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://snv.example.gov.vn/tin/"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.publish import PAUSE_ENV, POINTS
+from generator.commands.publish import PAUSE_ENV, POINTS
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = re.compile(rb'<meta name="confsite-release" content="([0-9a-f]+)">')

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator import pipeline, qr
+from generator.build import pipeline
+from generator.render import qr
 
 BASE = "https://snv.example.gov.vn/tin/"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
-from generator.errors import BuildFailed, Severity
+from generator.build import pipeline
+from generator.core.errors import BuildFailed, Severity
 from sitekit import FIXTURES, article, content
 
 CLUSTERS = """\

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import tools
-from generator import pipeline
+from generator.build import pipeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "theme"
 PREFIX = "/tin/"  # the path of base_url in the fixture's site.yaml

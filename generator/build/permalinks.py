@@ -17,9 +17,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .errors import Problem, Severity
-from .model import Page
-from .site import Site
+from ..core.errors import Problem, Severity
+from ..content.model import Page
+from ..site.site import Site
 
 MANIFEST = ".published-urls"
 HEADER = ("# Every address this site has published (site-relative). Written by confsite build;\n"

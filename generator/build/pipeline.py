@@ -6,7 +6,7 @@ model when there are errors, so a failed build never touches the output folder.
 With the persistent cache (``cache.py``, on unless ``cache=False``) a build first asks
 whether anything changed at all (``rebuild.unchanged``: then it is done), reuses parsed
 documents and rendered Markdown by content digest, and renders only the pages whose
-signature changed (``rebuild.Signer``); the output is byte-identical to a clean build.
+signature changed (``render/signatures.py``); the output is byte-identical to a clean build.
 """
 from __future__ import annotations
 
@@ -18,18 +18,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import rebuild
-from .cache import BuildCache, activated, forget_models, take_uncached_times
-from .config import SiteConfig, load_config
-from .errors import BuildFailed, Problem, Severity, WorkerDied
-from .output import Rendered
-from .write import MARKER, WriteError, WriteStats, output_lock, write_site
+from ..cache.cache import BuildCache, activated, forget_models, take_uncached_times
+from ..core.config import SiteConfig, load_config
+from ..core.errors import BuildFailed, Problem, Severity, WorkerDied
+from ..output.rendered import Rendered
+from ..output.write import MARKER, WriteError, WriteStats, output_lock, write_site
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
     import jinja2
 
-    from .routes import Route
-    from .site import Site
-    from .theme import Asset
+    from ..render.route_type import Route
+    from ..site.site import Site
+    from ..render.theme import Asset
 
 MEMO_STAGES = ("qr",)      # memoized() tables whose compute time is reported as a stage
 
@@ -87,9 +87,9 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):
 def model(config: SiteConfig, timings: dict[str, float] | None = None, progress: Progress | None = None,
           cache: BuildCache | None = None, jobs: int | None = None) -> Site:
     """Load, validate and build the site model; :class:`BuildFailed` when content has errors."""
-    from .load import load
-    from .site import build_site
-    from .validate import validate
+    from ..content.load import load
+    from ..site.site import build_site
+    from ..content.validate import validate
 
     timings = timings if timings is not None else {}
     with _timed(timings, "load", progress):
@@ -170,7 +170,8 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             rendered = Rendered({}, {}, _previous_manifest(output))
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
     from . import permalinks
-    from .render import RenderError, render_site
+    from ..render.render import RenderError, render_site
+    from ..render.signatures import signer_of
 
     with activated(store):
         site = model(config, timings, progress, store, jobs)
@@ -184,7 +185,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
         def reuse(env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
             if not store.enabled or not write:
                 return {}
-            signer = rebuild.signer_of(site).for_pages(rebuild.template_digests(env, {r.template for r in todo}),
+            signer = signer_of(site).for_pages(rebuild.template_digests(env, {r.template for r in todo}),
                                                        rebuild.global_digest(site, theme_assets))
             kept = {}
             for r in todo:

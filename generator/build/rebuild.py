@@ -8,29 +8,28 @@ Two questions, both answered from the persistent cache (``cache.py``):
   A file whose mtime was too close to the last snapshot is never trusted ("racy", as
   git calls it): the build then runs and compares contents.
 * Which pages must be rendered again? A page's *signature* is a digest of everything it
-  is made from: its template (with what it extends, includes and imports), the site-wide
-  facts every page may show (``global_digest``), and the route's ``deps`` resolved to
-  digests (see ``routes.py``). A page whose signature is the one recorded for the file in
-  the previous output is kept as it is.
+  is made from: its template (with what it extends, includes and imports:
+  ``template_digests``), the site-wide facts every page may show (``global_digest``), and
+  the route's ``deps`` resolved to digests (``render/signatures.py``). A page whose
+  signature is the one recorded for the file in the previous output is kept as it is.
 """
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .cache import BuildCache, code_version, digest, memoized, of_model
-from .config import SiteConfig
-from .theme import bundled_templates
+from ..cache.cache import BuildCache, code_version, digest, memoized
+from ..core.bundle import bundled_templates
+from ..core.config import SiteConfig
+from ..render.signatures import site_facts
 
 if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
     import jinja2
 
-    from .routes import Route
-    from .site import Site
-    from .theme import Asset
+    from ..site.site import Site
+    from ..render.theme import Asset
 
 RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
 MARKER = ".confsite.json"
@@ -179,31 +178,9 @@ def _all_templates(env: jinja2.Environment) -> str:
     return digest(*parts)
 
 
-def _card(doc) -> str:
-    """Digest of what a listing may show of an article or page: every field but the body
-    (and the file's digest, which changes with the body)."""
-    return digest(repr(tuple(getattr(doc, f.name) for f in fields(doc) if f.name not in ("body", "digest"))))
-
-
-def _site_facts(site: Site) -> list[str]:
-    parts = [code_version(), repr(site.config)]
-    parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
-    parts += [repr(u.ref) for u in site.units]
-    parts += [f"{y.year}:{y.url}" for y in site.years]
-    parts += [repr((p.title, p.url, p.order)) for p in site.pages]
-    return parts
-
-
-def listing_digest(site: Site) -> str:
-    """Digest of everything a site-wide listing made without templates may show (data
-    exports, sitemap entries): the settings, the address book and every article's and
-    page's card. A change of an article's body alone leaves it as it was."""
-    return digest(*_site_facts(site), signer_of(site).cards_digest())
-
-
 def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
     """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
-    parts = _site_facts(site)
+    parts = site_facts(site)
     parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
     # Media files: pages show an image's size and its variants (images.prepare).
     media = sorted({rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media})
@@ -214,61 +191,3 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
         except OSError:
             parts.append(f"{rel}:missing")
     return digest(*parts)
-
-
-def signer_of(site: Site) -> Signer:
-    """The digests of *site*'s documents, computed once per model."""
-    return of_model("signer", site, lambda: Signer(site))
-
-
-class Signer:
-    """Resolves route ``deps`` to digests and signs each route."""
-
-    def __init__(self, site: Site, templates: dict[str, str] | None = None, site_digest: str = ""):
-        self.templates = templates or {}
-        self.site_digest = site_digest
-        self.cards: dict[str, str] = {}
-        self.full: dict[str, str] = {}
-        for doc in (*site.articles, *site.pages):
-            # An article's fields come from its own file (and the URL pattern, in url):
-            # their digest is remembered by the file's, with the fields that depend on more.
-            key = digest(doc.digest, doc.source, doc.display, doc.url, repr(getattr(doc, "images", ())))
-            card = memoized("cards", key, lambda: _card(doc))
-            self.cards[doc.source] = card
-            self.full[doc.source] = digest(card, doc.body.fingerprint)
-        self._all: dict[str, str] = {}
-        self._sets: dict[frozenset[str], str] = {}
-
-    def _token(self, token: str) -> str:
-        if token == "*":
-            if "*" not in self._all:
-                self._all["*"] = digest(*(f"{k}\0{v}" for k, v in sorted(self.full.items())))
-            return self._all["*"]
-        if token == "cards":
-            if "cards" not in self._all:
-                self._all["cards"] = digest(*(f"{k}\0{v}" for k, v in sorted(self.cards.items())))
-            return self._all["cards"]
-        if token.startswith("card:"):
-            return self.cards.get(token[5:], "missing")
-        return self.full.get(token, token)
-
-    def deps_digest(self, deps: frozenset[str]) -> str:
-        """Digest of a set of deps; listings share a few large sets (a cluster's or a
-        year's cards), each resolved once."""
-        found = self._sets.get(deps)
-        if found is None:
-            found = self._sets[deps] = digest(*(f"{t}\0{self._token(t)}" for t in sorted(deps)))
-        return found
-
-    def cards_digest(self) -> str:
-        return self._token("cards")
-
-    def for_pages(self, templates: dict[str, str], site_digest: str) -> Signer:
-        """This signer, signing pages made with *templates* under *site_digest*."""
-        self.templates = templates
-        self.site_digest = site_digest
-        return self
-
-    def sign(self, route: Route) -> str:
-        return digest(self.site_digest, route.url, route.template, self.templates.get(route.template, ""),
-                      self.deps_digest(route.deps))

@@ -26,7 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from .config import SiteConfig
+from ..core.bundle import bundled_templates
+from ..core.config import SiteConfig
 
 FORMAT = 2
 WHOLE = ("state", "routes")    # tables read and written whole; the others are sharded
@@ -45,12 +46,19 @@ def digest(*parts: bytes | str) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Digest of the generator's own code and catalogues: a new confsite starts a new cache."""
-    root = Path(__file__).parent
+    """Digest of the generator's own code, catalogues and bundled theme: a new confsite starts a
+    new cache. Every subpackage counts, so a change anywhere in ``generator/`` (or in the
+    templates installed with it) invalidates what an older build cached."""
+    root = Path(__file__).resolve().parents[1]
+    theme = bundled_templates()
     h = hashlib.blake2b(digest_size=16)
     h.update(str(FORMAT).encode())
-    for path in sorted([*root.glob("*.py"), *root.glob("locale/*.po")]):
-        h.update(path.name.encode())
+    files = [(p.relative_to(root).as_posix(), p) for p in [*root.rglob("*.py"), *root.rglob("*.po")]]
+    files += [("theme/" + p.relative_to(theme).as_posix(), p) for p in theme.rglob("*") if p.is_file()]
+    for name, path in sorted(files):
+        if "__pycache__" in name:
+            continue
+        h.update(name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -17,7 +17,7 @@ import os
 from typing import Any, Callable, Sequence, TypeVar
 
 from .cache import BuildCache, active_cache, add_uncached_times, take_uncached_times
-from .errors import WorkerDied
+from ..core.errors import WorkerDied
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problem, Severity, did_you_mean
-from .site import Site
-from .slugs import fold, name_key
+from ..core.errors import Problem, Severity, did_you_mean
+from ..site.site import Site
+from ..core.slugs import fold, name_key
 
 _IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")
 _CONFERENCE = re.compile(r"\bhoi nghi\b")

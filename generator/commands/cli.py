@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline
-from .errors import BuildFailed, Problem, Severity
+from ..build import pipeline
+from ..core.errors import BuildFailed, Problem, Severity
 from .progress import STAGES, Progress
 
 

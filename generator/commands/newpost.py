@@ -11,8 +11,8 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from .errors import BuildFailed, Problem, did_you_mean
-from .slugs import clean_name, name_key, slugify
+from ..core.errors import BuildFailed, Problem, did_you_mean
+from ..core.slugs import clean_name, name_key, slugify
 
 
 def _scalar(value: str) -> str:

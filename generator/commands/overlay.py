@@ -9,7 +9,7 @@ import html
 import re
 from pathlib import Path
 
-from .errors import Problem, Severity
+from ..core.errors import Problem, Severity
 
 STYLE_URL = "/__confsite/overlay.css"
 CONTEXT_LINES = 2

@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import permalinks, pipeline
-from .config import with_overrides
-from .errors import Problem
-from .verify import verify
-from .write import MARKER, WriteError, write_site
+from ..build import permalinks, pipeline
+from ..core.config import with_overrides
+from ..core.errors import Problem
+from ..output.verify import verify
+from ..output.write import MARKER, WriteError, write_site
 
 CURRENT = "current"
 RELEASES = "releases"

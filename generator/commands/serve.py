@@ -26,10 +26,11 @@ from urllib.parse import unquote, urlsplit
 
 from tornado import web
 
-from . import overlay, pipeline
-from .config import SiteConfig, with_overrides
-from .errors import BuildFailed, Problem, Severity
-from .theme import bundled_templates
+from . import overlay
+from ..build import pipeline
+from ..core.config import SiteConfig, with_overrides
+from ..core.errors import BuildFailed, Problem, Severity
+from ..core.bundle import bundled_templates
 
 Log = Callable[[str], None]
 POLL_SECONDS = 0.1          # how often the watcher looks at the files

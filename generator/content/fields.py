@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import yamldoc
-from .errors import Report, suggestion
+from ..core import yamldoc
+from ..core.errors import Report, suggestion
 from .model import ArticleDate
-from .slugs import MAX_SLUG, SLUG_RE, clean_name, is_slug, slugify
+from ..core.slugs import MAX_SLUG, SLUG_RE, clean_name, is_slug, slugify
 
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?)?)?\s*$")

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import svg, yamldoc
-from .config import SiteConfig
-from .encoding import NotUtf8, decode
-from .errors import Problem, Report
-from .slugs import nfc
+from . import svg
+from ..core import yamldoc
+from ..core.config import SiteConfig
+from ..core.encoding import NotUtf8, decode
+from ..core.errors import Problem, Report
+from ..core.slugs import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DATA_FILES = {"site.yaml", "clusters.yaml"}

@@ -13,10 +13,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from .cache import digest
+from ..cache.cache import digest
 from .model import Body, Heading
-from .paths import Reference, classify
-from .slugs import slugify
+from ..core.paths import Reference, classify
+from ..core.slugs import slugify
 
 _TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
          "ins", "sub", "sup", "mark", "small", "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt",

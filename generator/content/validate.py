@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from posixpath import basename, splitext
 from typing import Any
 
-from . import markdown, parallel, yamldoc
-from .cache import BuildCache, digest
-from .config import SiteConfig
-from .errors import Problem, Report, suggestion
+from . import markdown
+from ..cache import parallel
+from ..core import yamldoc
+from ..cache.cache import BuildCache, digest
+from ..core.config import SiteConfig
+from ..core.errors import Problem, Report, suggestion
 from .fields import Fields
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
-from .paths import classify
-from .slugs import clean_name, is_slug, name_key, slugify
+from ..core.paths import classify
+from ..core.slugs import clean_name, is_slug, name_key, slugify
 
 ARTICLE_KEYS = {"title", "date", "slug", "cluster", "kind", "period", "location", "host", "summary", "attendees",
                 "awards", "scores", "elected", "in_office", "images", "tags", "author", "source", "id", "aliases",

@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
-from .config import SiteConfig
-from .errors import Problem
+from ..core.config import SiteConfig
+from ..core.errors import Problem
 
 _URL_ATTRS = {"href", "src", "action", "poster"}
 _REFRESH = re.compile(r"url\s*=\s*(\S+)", re.I)

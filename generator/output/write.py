@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .output import Rendered
+from .rendered import Rendered
 
 MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
 

@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .model import Article
-from .site import Ref, Site
+from ..content.model import Article
+from ..site.site import Ref, Site
 
 FORMAT_VERSION = 1
 
@@ -196,13 +196,13 @@ def to_csv(ds: Dataset, rows: list[dict[str, Any]]) -> bytes:
 
 def _exports(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every export file and each dataset's record count. Made once per model, and with
-    the build cache on, remembered by what listings show (``rebuild.listing_digest``)."""
-    from .cache import active_cache, memoized, of_model
+    the build cache on, remembered by what listings show (``signatures.listing_digest``)."""
+    from ..cache.cache import active_cache, memoized, of_model
 
     def made() -> tuple[dict[str, bytes], dict[str, int]]:
         if active_cache() is None:
             return _make(site)
-        from .rebuild import listing_digest
+        from .signatures import listing_digest
         return memoized("exports", listing_digest(site), lambda: _make(site))
 
     return of_model("exports", site, made)

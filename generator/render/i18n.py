@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from .model import ArticleDate
+from ..content.model import ArticleDate
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from .site import Site
+from ..site.site import Site
 
 WIDTHS = (480, 960, 1440)
 SIZES = "(min-width: 48rem) 46rem, 100vw"

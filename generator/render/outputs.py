@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import exports, images
-from .site import Site
+from ..site.site import Site
 
 
 def install(env: jinja2.Environment, site: Site) -> dict[str, bytes]:

@@ -2,20 +2,17 @@
 site's and one per cluster), the sitemap, robots.txt and the data page.
 
 These are routes like any other page; :func:`routes` is called by
-:func:`generator.routes.routes` with the pages already routed, so the sitemap can list
+:func:`generator.render.routes.routes` with the pages already routed, so the sitemap can list
 exactly them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from . import exports, sitemap
-from .model import Article
-from .site import Cluster, Site
-
-if TYPE_CHECKING:
-    from .routes import Route
+from .route_type import Route
+from ..content.model import Article
+from ..site.site import Cluster, Site
 
 SITE_FEED = "feed.xml"
 
@@ -46,8 +43,6 @@ def feeds(site: Site) -> list[Feed]:
 
 
 def routes(site: Site, pages: list[Route]) -> list[Route]:
-    from .routes import Route
-
     out = []
     for f in feeds(site):
         deps = frozenset(a.source for a in f.articles) if f.url != SITE_FEED else frozenset({"*"})

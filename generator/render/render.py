@@ -13,14 +13,17 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import i18n, outputs, parallel, qr
-from .cache import active_cache, digest, memoized
-from .config import SiteConfig
-from .output import Rendered
-from .routes import Route, routes
+from . import i18n, outputs, qr
+from ..cache import parallel
+from ..cache.cache import active_cache, digest, memoized
+from ..core.config import SiteConfig
+from ..output.rendered import Rendered
+from .route_type import Route
+from .routes import routes
 from .search import index_url, search_files
-from .site import Site
-from .theme import Asset, assets, bundled_templates
+from ..site.site import Site
+from ..core.bundle import bundled_templates
+from .theme import Asset, assets
 
 
 class RenderError(Exception):

@@ -16,13 +16,14 @@ incremental-build tests catch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from . import portal, qr
+from .route_type import Route
 from .search import search_kinds
-from .site import Cluster, Site, TimelineYear
+from ..site.site import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
 UNITS_PER_PAGE = 200
@@ -46,24 +47,6 @@ class Pager:
     @property
     def next(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
-
-
-@dataclass(frozen=True)
-class Route:
-    """One output file. A page is rendered from ``template`` with ``context``; a file
-    that is not a page (an article's QR code) is made by ``produce`` instead: a pure
-    function returning its bytes, so it can be cached and run in any process."""
-
-    url: str                       # site-relative: "bai-viet/x/" (→ index.html) or "feed.xml"
-    template: str                  # "" when ``produce`` makes the file
-    context: dict[str, Any] = field(default_factory=dict, compare=False)
-    deps: frozenset[str] = frozenset({"*"})
-    produce: Callable[[], bytes] | None = field(default=None, compare=False)
-
-    @property
-    def output(self) -> str:
-        """File path inside the output folder."""
-        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
 def paginate(items: Sequence, per_page: int, first_url: str) -> list[tuple[Pager, Sequence]]:

@@ -51,11 +51,11 @@ from itertools import chain, repeat
 from operator import sub
 from typing import Iterable
 
-from .cache import active_cache, digest, memoized
+from ..cache.cache import active_cache, digest, memoized
 from .i18n import short_date
-from .model import KINDS, Article
-from .site import Site
-from .slugs import fold
+from ..content.model import KINDS, Article
+from ..site.site import Site
+from ..core.slugs import fold
 
 SHARD_BYTES = 16_000      # a shard is split further while larger than this
 MAX_PREFIX = 6            # ... and while its prefix is shorter than this

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from .model import Article, ArticleDate
-from .site import Site, Unit
+from ..content.model import Article, ArticleDate
+from ..site.site import Site, Unit
 
 if TYPE_CHECKING:
-    from .routes import Route
+    from .route_type import Route
 
 EXCLUDED_TEMPLATES = {"404.html", "redirect.html"}
 

@@ -1,18 +1,9 @@
-"""Where the bundled theme lives, and its static assets with content-hashed names."""
+"""The theme's static assets with content-hashed names (where the bundled theme is: ``core/bundle.py``)."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-
-
-def bundled_templates() -> Path:
-    """The top-level ``templates/`` of a checkout, or the copy installed with the package."""
-    here = Path(__file__).resolve().parent.parent / "templates"
-    if (here / "base.html").is_file():
-        return here
-    return Path(str(resources.files("generator") / "theme"))
 
 
 @dataclass(frozen=True)

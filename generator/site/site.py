@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .config import SiteConfig
-from .errors import Report, did_you_mean
-from .model import Article, ClusterEntry, Leadership, Page
+from ..core.config import SiteConfig
+from ..core.errors import Report, did_you_mean
+from ..content.model import Article, ClusterEntry, Leadership, Page
 from .sitemodel import (AwardGiven, ChairTerm, Cluster, Redirect, Ref, ScoreRow, Site, TimelineYear, Unit, UnitRole,
                         Year, YearGroup)
-from .slugs import clean_name, fold, name_key, slugify, vi_sort_key
-from .validate import Content
+from ..core.slugs import clean_name, fold, name_key, slugify, vi_sort_key
+from ..content.validate import Content
 
 __all__ = ["AwardGiven", "ChairTerm", "Cluster", "Redirect", "Ref", "ScoreRow", "Site", "TimelineYear", "Unit",
            "UnitRole", "Year", "YearGroup", "build_site", "is_organisation"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from .config import SiteConfig
-from .errors import Problem
-from .model import Article, Award, Page, Score
-from .slugs import name_key
+from ..core.config import SiteConfig
+from ..core.errors import Problem
+from ..content.model import Article, Award, Page, Score
+from ..core.slugs import name_key
 
 
 @dataclass(frozen=True)
