@@ -34,6 +34,8 @@ from generator.render import render
 from generator.core.errors import BuildFailed, Severity
 from hostile_scan import scan_html
 
+pytestmark = pytest.mark.slow
+
 HANG_SECONDS = 30                  # far beyond any honest build of these few files
 PEAK_BYTES = 200 * 1024 * 1024     # Python-level allocations of load, validate and model
 ADDRESS_SPACE = 2 * 1024 ** 3      # the whole `confsite build` process

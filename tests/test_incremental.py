@@ -18,6 +18,8 @@ from generator.build import pipeline
 from generator.render import render, search
 from sitekit import build, copy_fixture, tree_bytes
 
+pytestmark = pytest.mark.slow
+
 CLUSTERS = ["Cụm thi đua các tỉnh, thành Bắc Bộ", "Cụm thi đua Sở Nội vụ các tỉnh Tây Nguyên",
             "Cụm thi đua Sở Nội vụ các tỉnh, thành Tây Nam Bộ"]
 UNITS = ["Sở Nội vụ tỉnh Quảng Ninh", "Sở Nội vụ tỉnh Gia Lai", "Sở Nội vụ thành phố Cần Thơ",

@@ -303,6 +303,7 @@ def test_verify_finds_a_missing_file(site: Path, content: Path, tmp_path: Path):
     assert any(p.startswith("du-lieu/index.html: link: ") for p in problems)
 
 
+@pytest.mark.tool
 def test_new_pages_are_valid_html(site: Path):
     import tools
 

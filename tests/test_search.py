@@ -224,6 +224,7 @@ def test_without_javascript_the_page_links_the_archives(browser, base: str) -> N
         context.close()
 
 
+@pytest.mark.tool
 def test_search_page_is_valid_html(built: Path) -> None:
     assert tools.vnu_validate(built / "tim-kiem" / "index.html") == []
 

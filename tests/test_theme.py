@@ -82,6 +82,7 @@ def test_every_page_type_is_built(built: Path) -> None:
     assert (built / "p" / "bb-2023-tk" / "index.html").is_file()  # a redirect page
 
 
+@pytest.mark.tool
 def test_every_page_is_valid_html5(built: Path) -> None:
     pages = list(built.rglob("*.html"))
     assert len(pages) >= len(PAGES) + 20

@@ -23,7 +23,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-import time
+import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,14 +60,16 @@ class PublishResult:
 
 
 def _pause(point: str) -> None:
-    """Test hook: with ``CONFSITE_PUBLISH_PAUSE=<point>:<file>``, create *file* and wait to be killed."""
+    """Test hook: with ``CONFSITE_PUBLISH_PAUSE=<point>:<file>``, write *point* to *file* (a
+    named pipe the test reads, so it learns the moment without polling) and wait to be
+    killed."""
     spec = os.environ.get(PAUSE_ENV, "")
     name, _, signal_file = spec.partition(":")
     if name != point or not signal_file:
         return
     Path(signal_file).write_text(point, "utf-8")
     while True:
-        time.sleep(0.05)
+        signal.pause()
 
 
 def _fsync_dir(path: Path) -> None:

@@ -9,35 +9,7 @@ from urllib.parse import urlsplit
 from . import yamldoc
 from .encoding import NotUtf8, decode
 from .errors import BuildFailed, Report, suggestion
-
-DEFAULT_URLS = {
-    "article": "bai-viet/{slug}/",
-    "cluster": "cum-thi-dua/{slug}/",
-    "clusters": "cum-thi-dua/",
-    "unit": "don-vi/{slug}/",
-    "units": "don-vi/",
-    "year": "nam/{year}/",
-    "years": "nam/",
-    "page": "{slug}/",
-    "search": "tim-kiem/",
-    "short": "p/{id}/",
-    "data": "du-lieu/",
-}
-_PLACEHOLDER = {"article": "{slug}", "cluster": "{slug}", "unit": "{slug}", "year": "{year}",
-                "page": "{slug}", "short": "{id}"}
-
-
-@dataclass(frozen=True)
-class UrlLayout:
-    patterns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self.patterns.items())))
-
-    def path(self, kind: str, **values: Any) -> str:
-        """Site-relative URL path, e.g. ``bai-viet/tong-ket-2020/`` (no leading slash)."""
-        return self.patterns[kind].format(**values)
-
+from .urls import DEFAULT_URLS, PLACEHOLDERS, UrlLayout
 
 @dataclass(frozen=True)
 class Limits:
@@ -213,7 +185,7 @@ def _check_pattern(kind: str, pattern: Any) -> str:
         return f"{pattern!r} must be a relative path without .. (the site's address is added in front)"
     if not pattern.endswith("/"):
         return f"{pattern!r} must end with /"
-    need = _PLACEHOLDER.get(kind)
+    need = PLACEHOLDERS.get(kind)
     if need and need not in pattern:
         return f"{pattern!r} does not contain {need}"
     try:

@@ -15,9 +15,9 @@ import hashlib
 import json
 import os
 import posixpath
+import select
 import shutil
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,16 +110,22 @@ def _safe_join(root: Path, rel: str) -> Path:
 
 def _pause(point: str) -> None:
     """Test hook: with ``CONFSITE_TEST_PAUSE=<point>`` the build waits here (at most a minute,
-    or until the file named by ``CONFSITE_TEST_RESUME`` exists), so a test can kill it or run
-    a second build at a known moment. Points: locked, writing, staged, swapped, renamed."""
+    or until something is written to the named pipe ``CONFSITE_TEST_RESUME``), so a test can
+    kill it or run a second build at a known moment. Points: locked, writing, staged,
+    swapped, renamed."""
     if os.environ.get("CONFSITE_TEST_PAUSE") != point:
         return
     os.write(2, f"confsite: paused at {point}\n".encode())
     resume = os.environ.get("CONFSITE_TEST_RESUME")
-    for _ in range(600):
-        if resume and os.path.exists(resume):
-            return
-        time.sleep(0.1)
+    if not resume:
+        select.select([], [], [], 60)       # to be killed; a stray one ends within a minute
+        return
+    # A pipe opened without blocking reads as ready once a writer has written to it or gone.
+    fd = os.open(resume, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        select.select([fd], [], [], 60)
+    finally:
+        os.close(fd)
 
 
 def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] = ()) -> WriteStats:

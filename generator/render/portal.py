@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from . import exports, sitemap
 from .route_type import Route
 from ..content.model import Article
+from ..core.urls import FEED
 from ..site.site import Cluster, Site
 
-SITE_FEED = "feed.xml"
+SITE_FEED = FEED
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, Sequence
 
 from . import portal, qr
+from ..core.urls import cluster_year, listing_page
 from .route_type import Route
 from .search import search_kinds
 from ..site.site import Cluster, Site, TimelineYear
@@ -52,7 +53,7 @@ class Pager:
 def paginate(items: Sequence, per_page: int, first_url: str) -> list[tuple[Pager, Sequence]]:
     """Stable page URLs: ``first_url``, then ``first_url + "trang/2/"`` and so on."""
     count = max(1, -(-len(items) // per_page))
-    urls = tuple(first_url if n == 1 else f"{first_url}trang/{n}/" for n in range(1, count + 1))
+    urls = tuple(listing_page(first_url, n) for n in range(1, count + 1))
     return [(Pager(n, count, urls, len(items)), items[(n - 1) * per_page:n * per_page]) for n in range(1, count + 1)]
 
 
@@ -73,7 +74,7 @@ def _unit_deps(unit) -> frozenset[str]:
 
 
 def cluster_year_url(cluster: Cluster, year: TimelineYear) -> str:
-    return f"{cluster.url}{year.year}/"
+    return cluster_year(cluster.url, year.year)
 
 
 def routes(site: Site) -> list[Route]:

@@ -52,6 +52,7 @@ from operator import sub
 from typing import Iterable
 
 from ..cache.cache import active_cache, digest, memoized
+from ..core.urls import search_index
 from .i18n import short_date
 from ..content.model import KINDS, Article
 from ..site.site import Site
@@ -60,7 +61,6 @@ from ..core.slugs import fold
 SHARD_BYTES = 16_000      # a shard is split further while larger than this
 MAX_PREFIX = 6            # ... and while its prefix is shorter than this
 BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
-INDEX_DIR = "idx/"
 GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
 HASH_CHARS = 8            # base-32 characters of a file's content hash in its name (40 bits)
 
@@ -286,10 +286,10 @@ def index_files(site: Site) -> dict[str, bytes]:
 
 def search_files(site: Site) -> dict[str, bytes]:
     """The index's files as output paths (under the search page), for the render stage."""
-    base = site.config.urls.path("search") + INDEX_DIR
+    base = search_index(site.config.urls)
     return {base + path: data for path, data in index_files(site).items()}
 
 
 def index_url(site: Site) -> str:
     """Site-relative URL of the index folder (the search page gives it to its script)."""
-    return site.config.urls.path("search") + INDEX_DIR
+    return search_index(site.config.urls)

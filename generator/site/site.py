@@ -13,6 +13,7 @@ from ..core.errors import Report, did_you_mean
 from ..content.model import Article, ClusterEntry, Leadership, Page
 from .sitemodel import (AwardGiven, ChairTerm, Cluster, Redirect, Ref, ScoreRow, Site, TimelineYear, Unit, UnitRole,
                         Year, YearGroup)
+from ..core.urls import cluster_year, later_pages, search_index
 from ..core.slugs import clean_name, fold, name_key, slugify, vi_sort_key
 from ..content.validate import Content
 
@@ -304,12 +305,12 @@ class _Builder:
             owners.setdefault(y.url, (f"the archive of {y.year}", None, None))
         # Addresses the build makes below those pages: later pages of a listing, a
         # cluster's page for one year, the search index.
-        reserved = [(y.url + "trang/", f"the archive of {y.year}") for y in years]
-        reserved += [(u.path("units") + "trang/", "the list of units"), (u.path("search") + "idx/", "the search index")]
+        reserved = [(later_pages(y.url), f"the archive of {y.year}") for y in years]
+        reserved += [(later_pages(u.path("units")), "the list of units"), (search_index(u), "the search index")]
         for c in clusters:
             for ty in c.timeline:
-                owners.setdefault(f"{c.url}{ty.year}/", (f"the page of {c.name} for {ty.year}", None, None))
-                reserved.append((f"{c.url}{ty.year}/trang/", f"the page of {c.name} for {ty.year}"))
+                owners.setdefault(cluster_year(c.url, ty.year), (f"the page of {c.name} for {ty.year}", None, None))
+                reserved.append((later_pages(cluster_year(c.url, ty.year)), f"the page of {c.name} for {ty.year}"))
 
         first_of: dict[str, tuple[int, str]] = {}
         for i, (prefix, label) in enumerate(reserved):
