@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.errors import Problem, Severity
 from ..content.model import Page
-from ..site.site import Site
+from ..core.errors import Problem, Severity
+
+if TYPE_CHECKING:
+    from ..site.sitemodel import Site
 
 MANIFEST = ".published-urls"
 HEADER = ("# Every address this site has published (site-relative). Written by confsite build;\n"

@@ -22,7 +22,7 @@ from ..cache.cache import BuildCache, activated, forget_models, take_uncached_ti
 from ..core.config import SiteConfig, load_config
 from ..core.errors import BuildFailed, Problem, Severity, WorkerDied
 from ..output.rendered import Rendered
-from ..output.write import MARKER, WriteError, WriteStats, output_lock, write_site
+from ..output.write import WriteError, WriteStats, output_lock, read_manifest, write_site
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
     import jinja2
@@ -105,13 +105,7 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
 
 
 def _previous_manifest(output: Path) -> dict[str, str]:
-    import json
-    try:
-        data = json.loads((output / MARKER).read_text("utf-8"))
-        files = data.get("files", {}) if isinstance(data, dict) else {}
-        return files if isinstance(files, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    return read_manifest(output) or {}
 
 
 @contextmanager

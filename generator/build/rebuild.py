@@ -20,9 +20,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..cache.cache import BuildCache, code_version, digest, memoized
+from ..cache.cache import BuildCache, code_version, memoized
 from ..core.bundle import bundled_templates
 from ..core.config import SiteConfig
+from ..core.hashing import digest
+from ..output.write import MARKER
+from .permalinks import MANIFEST
 from ..render.signatures import site_facts
 
 if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
@@ -32,7 +35,6 @@ if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or th
     from ..render.theme import Asset
 
 RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
-MARKER = ".confsite.json"
 
 
 # -- the no-op check --------------------------------------------------------------------
@@ -49,7 +51,7 @@ def _stat_lines(root: Path, label: str) -> Iterable[str]:
             yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-OWN_FILES = {".published-urls"}   # content files a build itself writes (permalinks.record)
+OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.record)
 
 
 def snapshot(config: SiteConfig, options: str) -> dict:

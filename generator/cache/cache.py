@@ -35,15 +35,6 @@ _HEX = frozenset("0123456789abcdef")
 T = TypeVar("T")
 
 
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        data = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Digest of the generator's own code, catalogues and bundled theme: a new confsite starts a

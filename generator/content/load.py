@@ -8,7 +8,6 @@ collected, never raised.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from ..core import yamldoc
 from ..core.config import SiteConfig
 from ..core.encoding import NotUtf8, decode
 from ..core.errors import Problem, Report
+from ..core.hashing import file_hash
 from ..core.slugs import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -203,7 +203,7 @@ def _read_document(path: str, rel: str, display: str, config: SiteConfig, report
     if read is None:
         return None
     text, data = read
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = file_hash(data)
     is_page = PurePosixPath(rel).parts[0] == "pages"
     fm, fm_line, body, body_line = split_front_matter(text)
     if fm is None:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from ..cache.cache import digest
+from ..core.hashing import digest
 from .model import Body, Heading
 from ..core.paths import Reference, classify
 from ..core.slugs import slugify

@@ -12,7 +12,8 @@ from typing import Any
 from . import markdown
 from ..cache import parallel
 from ..core import yamldoc
-from ..cache.cache import BuildCache, digest
+from ..cache.cache import BuildCache
+from ..core.hashing import digest
 from ..core.config import SiteConfig
 from ..core.errors import Problem, Report, suggestion
 from .fields import Fields

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import hashlib
 import json
 import os
 import posixpath
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..core.hashing import file_hash, file_hash_of
 from .rendered import Rendered
 
 MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
@@ -63,18 +63,6 @@ def output_lock(output: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _check_output(output: Path, protected: tuple[Path, ...]) -> dict[str, str]:
@@ -175,17 +163,23 @@ def _spare(output: Path) -> Path | None:
     return spare if spare.is_dir() and not spare.is_symlink() else None
 
 
-def _take_manifest(folder: Path) -> dict[str, str] | None:
-    """The folder's manifest, removed first so a build killed half-way leaves it unknown.
-    None: the folder's files are not known (every one is checked)."""
-    marker = folder / MARKER
+def read_manifest(folder: Path) -> dict[str, str] | None:
+    """The manifest of a folder confsite wrote (site-relative path → :func:`file_hash` of
+    the file). None: there is none, or it cannot be read (the folder's files are not known)."""
     try:
-        data = json.loads(marker.read_text("utf-8"))
+        data = json.loads((folder / MARKER).read_text("utf-8"))
         files = data.get("files") if isinstance(data, dict) else None
     except (OSError, ValueError):
         files = None
-    marker.unlink(missing_ok=True)
     return files if isinstance(files, dict) else None
+
+
+def _take_manifest(folder: Path) -> dict[str, str] | None:
+    """The folder's manifest, removed first so a build killed half-way leaves it unknown.
+    None: the folder's files are not known (every one is checked)."""
+    files = read_manifest(folder)
+    (folder / MARKER).unlink(missing_ok=True)
+    return files
 
 
 def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, str],
@@ -210,10 +204,10 @@ def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, s
     for rel in outputs:
         if rel in rendered.files:
             data = rendered.files[rel]
-            digest = _digest(data)
+            digest = file_hash(data)
         elif rel in rendered.copies:
             source = rendered.copies[rel]
-            digest = _file_digest(source)
+            digest = file_hash_of(source)
         else:
             # Not rendered again: the previous site's file stands, if it is still there.
             digest = rendered.kept[rel]

@@ -11,7 +11,6 @@ it loads.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import re
@@ -20,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..core.hashing import name_hash
 from ..site.site import Site
 
 WIDTHS = (480, 960, 1440)
@@ -72,7 +72,7 @@ def _raster(path: Path, size: int, mtime_ns: int, rel: str) -> tuple[Picture, tu
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     data = path.read_bytes()
-    digest = hashlib.blake2b(data, digest_size=4).hexdigest()
+    digest = name_hash(data)
     try:
         with Image.open(io.BytesIO(data)) as im:
             im = ImageOps.exif_transpose(im)

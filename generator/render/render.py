@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from . import i18n, outputs, qr
 from ..cache import parallel
-from ..cache.cache import active_cache, digest, memoized
+from ..cache.cache import active_cache, memoized
+from ..core.hashing import digest
 from ..core.config import SiteConfig
 from ..output.rendered import Rendered
 from .route_type import Route

@@ -51,7 +51,8 @@ from itertools import chain, repeat
 from operator import sub
 from typing import Iterable
 
-from ..cache.cache import active_cache, digest, memoized
+from ..cache.cache import active_cache, memoized
+from ..core.hashing import digest
 from ..core.urls import search_index
 from .i18n import short_date
 from ..content.model import KINDS, Article

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from ..cache.cache import code_version, digest, memoized, of_model
+from ..cache.cache import code_version, memoized, of_model
+from ..core.hashing import digest
 
 if TYPE_CHECKING:
     from ..site.site import Site

@@ -1,9 +1,10 @@
 """The theme's static assets with content-hashed names (where the bundled theme is: ``core/bundle.py``)."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..core.hashing import name_hash
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def assets(dirs: tuple[Path, ...]) -> dict[str, Asset]:
             if name in found:
                 continue
             data = path.read_bytes()
-            digest = hashlib.blake2b(data, digest_size=4).hexdigest()
+            digest = name_hash(data)
             stem, dot, ext = name.rpartition(".")
             hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
             found[name] = Asset(name, f"static/{hashed}", data)
