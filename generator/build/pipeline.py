@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import rebuild
-from ..cache.cache import BuildCache, activated, forget_models, take_uncached_times
+from ..cache.cache import BuildCache
 from ..core.config import SiteConfig, load_config
 from ..core.errors import BuildFailed, Problem, Severity, WorkerDied
 from ..output.rendered import Rendered
@@ -131,8 +131,6 @@ def build(config: SiteConfig, *, write: bool = True, progress: Progress | None =
             raise BuildFailed([Problem(str(config.content_dir), None, "", str(exc),
                                        "build again with --jobs 1 to see which file causes it; "
                                        "the site was not changed")]) from exc
-        finally:
-            forget_models()
 
 
 def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_removed: bool, cache: bool,
@@ -149,7 +147,6 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     output = Path(config.output_dir)
     options = f"jobs-independent;write={write}"
     snap = None
-    take_uncached_times()
     if store.enabled and write:
         with _timed(timings, "check", progress):
             snap = rebuild.snapshot(config, options)
@@ -167,60 +164,59 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     from ..render.render import RenderError, render_site
     from ..render.signatures import signer_of
 
-    with activated(store):
-        site = model(config, timings, progress, store, jobs)
-        lost = permalinks.check(site, allow_removed=allow_removed)
-        if lost:
-            raise BuildFailed(lost)
-        signatures: dict[str, str] = {}
-        previous_signatures = store.table("routes") if store.enabled and write else {}
-        previous_files = _previous_manifest(output) if previous_signatures else {}
+    site = model(config, timings, progress, store, jobs)
+    lost = permalinks.check(site, allow_removed=allow_removed)
+    if lost:
+        raise BuildFailed(lost)
+    signatures: dict[str, str] = {}
+    previous_signatures = store.table("routes") if store.enabled and write else {}
+    previous_files = _previous_manifest(output) if previous_signatures else {}
 
-        def reuse(env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
-            if not store.enabled or not write:
-                return {}
-            signer = signer_of(site).for_pages(rebuild.template_digests(env, {r.template for r in todo}),
-                                                       rebuild.global_digest(site, theme_assets))
-            kept = {}
-            for r in todo:
-                sig = signatures[r.output] = signer.sign(r)
-                # Kept only when the file in the output is the very one this signature made.
-                before = previous_signatures.get(r.output)
-                if before is not None and before == (sig, previous_files.get(r.output)):
-                    kept[r.output] = before[1]
-            return kept
+    def reuse(env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
+        if not store.enabled or not write:
+            return {}
+        signer = signer_of(site, store).for_pages(rebuild.template_digests(env, {r.template for r in todo}, store),
+                                                  rebuild.global_digest(site, theme_assets))
+        kept = {}
+        for r in todo:
+            sig = signatures[r.output] = signer.sign(r)
+            # Kept only when the file in the output is the very one this signature made.
+            before = previous_signatures.get(r.output)
+            if before is not None and before == (sig, previous_files.get(r.output)):
+                kept[r.output] = before[1]
+        return kept
 
-        with _timed(timings, "render", progress):
+    with _timed(timings, "render", progress):
+        try:
+            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store)
+        except RenderError as exc:
+            raise BuildFailed([Problem(exc.template, exc.line, "template", f"while making /{exc.url}: {exc.message}",
+                                       "fix the template; the site was not changed")]) from exc
+    spent = store.take_uncached_times()
+    for name, seconds in store.spent.items():
+        spent[name] = spent.get(name, 0.0) + seconds
+    for name in MEMO_STAGES:
+        if name in spent:
+            timings[name] = spent[name]
+    written = None
+    if write:
+        with _timed(timings, "write", progress):
             try:
-                rendered = render_site(site, reuse=reuse, jobs=jobs)
-            except RenderError as exc:
-                raise BuildFailed([Problem(exc.template, exc.line, "template", f"while making /{exc.url}: {exc.message}",
-                                           "fix the template; the site was not changed")]) from exc
-        spent = {**take_uncached_times()}
-        for name, seconds in store.spent.items():
-            spent[name] = spent.get(name, 0.0) + seconds
-        for name in MEMO_STAGES:
-            if name in spent:
-                timings[name] = spent[name]
-        written = None
-        if write:
-            with _timed(timings, "write", progress):
-                try:
-                    written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
-                except WriteError as exc:
-                    raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
-            if not config.drafts and permalinks.record(site) and snap is not None:
-                snap = rebuild.after_own_write(snap, config)
-            if store.enabled:
-                with _timed(timings, "cache", progress):
-                    now = _previous_manifest(output)
-                    store.replace("routes", {k: (v, now.get(k)) for k, v in signatures.items()})
-                    if snap is not None:
-                        warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
-                        rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
-                    store.save()
-        elif store.enabled:
-            store.save()
+                written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
+            except WriteError as exc:
+                raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
+        if not config.drafts and permalinks.record(site) and snap is not None:
+            snap = rebuild.after_own_write(snap, config)
+        if store.enabled:
+            with _timed(timings, "cache", progress):
+                now = _previous_manifest(output)
+                store.replace("routes", {k: (v, now.get(k)) for k, v in signatures.items()})
+                if snap is not None:
+                    warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
+                    rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
+                store.save()
+    elif store.enabled:
+        store.save()
     return BuildResult(config, rendered, written, timings, False, site)
 
 

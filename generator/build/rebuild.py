@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..cache.cache import BuildCache, code_version, memoized
+from ..cache.cache import BuildCache, code_version
 from ..core.bundle import bundled_templates
 from ..core.config import SiteConfig
 from ..core.hashing import digest
@@ -113,7 +113,7 @@ def remember(cache: BuildCache, snap: dict, output: Path, summary: dict) -> None
 
 # -- signatures of pages ----------------------------------------------------------------
 
-def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
+def template_digests(env: jinja2.Environment, names: Iterable[str], cache: BuildCache) -> dict[str, str]:
     """Digest of each template with every template it extends, includes or imports."""
     import jinja2
 
@@ -126,7 +126,7 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
         assert env.loader is not None
         source, _, _ = env.loader.get_source(env, name)
         sources[name] = source
-        found = memoized("template-refs", digest(source), lambda: _references(env, source))
+        found = cache.memoized("template-refs", digest(source), lambda: _references(env, source))
         refs[name] = None if None in found else {str(f) for f in found}
         for f in refs[name] or ():
             try:

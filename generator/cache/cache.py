@@ -11,8 +11,12 @@ again only when another process has replaced it.
 
 Tables in use: ``state`` (input snapshot and last build), ``fields`` (front-matter read,
 by the file's digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
-and any pure function of the model via :meth:`BuildCache.memo` (e.g. QR codes by URL,
+and any pure function of the model via :meth:`BuildCache.memoized` (e.g. QR codes by URL,
 what the search index takes from each article).
+
+The cache is an object, made by the pipeline for one build and handed to the stages that
+use it (validate, render, the search index, the data exports, page signatures); no
+module holds a current cache.
 """
 from __future__ import annotations
 
@@ -21,7 +25,6 @@ import os
 import pickle
 import tempfile
 import time
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -73,6 +76,8 @@ class BuildCache:
         self._used: dict[str, set[str]] = {}
         self._recorded: dict[str, dict] | None = None
         self.spent: dict[str, float] = {}      # seconds spent computing misses, by table
+        self.uncached: dict[str, float] = {}   # seconds spent in memoized() without a cache
+        self._models: dict[str, tuple[object, Any]] = {}
 
     @classmethod
     def for_config(cls, config: SiteConfig, enabled: bool = True) -> BuildCache:
@@ -160,15 +165,41 @@ class BuildCache:
             self.put(name, key, value)
             return value
 
-    # A forked render worker records what it computed and hands it back to the parent.
+    def memoized(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        """For pure functions of the model called while rendering (QR codes by URL, search
+        records, the data exports): ``compute()`` once per *key* across builds when the
+        cache is on, every time when it is off. The time spent computing is reported as the
+        stage *name* of the build's timings."""
+        if self.enabled:
+            return self.memo(name, key, compute)
+        start = time.perf_counter()
+        value = compute()
+        self.uncached[name] = self.uncached.get(name, 0.0) + time.perf_counter() - start
+        return value
+
+    def of_model(self, name: str, site: object, make: Callable[[], T]) -> T:
+        """``make()`` once per site model: what several stages of one build need (the page
+        signer, the data exports). Held as long as this cache, i.e. for one build (a
+        process that builds again must not carry a large model into the next build)."""
+        held = self._models.get(name)
+        if held is None or held[0] is not site:
+            held = self._models[name] = (site, make())
+        return held[1]
+
+    def take_uncached_times(self) -> dict[str, float]:
+        out, self.uncached = self.uncached, {}
+        return out
+
+    # A forked worker records what it computed and hands it back to the parent.
 
     def start_recording(self) -> None:
         self._recorded = {}
         self.spent = {}
+        self.uncached = {}
 
     def recorded(self) -> dict:
-        out = {"items": self._recorded or {}, "used": self._used, "spent": self.spent}
-        self._recorded, self._used, self.spent = {}, {}, {}
+        out = {"items": self._recorded or {}, "used": self._used, "spent": self.spent, "uncached": self.uncached}
+        self._recorded, self._used, self.spent, self.uncached = {}, {}, {}, {}
         return out
 
     def merge(self, recorded: dict) -> None:
@@ -179,6 +210,8 @@ class BuildCache:
             self._used.setdefault(name, set()).update(keys)
         for name, seconds in recorded.get("spent", {}).items():
             self.spent[name] = self.spent.get(name, 0.0) + seconds
+        for name, seconds in recorded.get("uncached", {}).items():
+            self.uncached[name] = self.uncached.get(name, 0.0) + seconds
 
     def save(self) -> None:
         """Write the changed tables and shards, without the entries this build did not need."""
@@ -220,68 +253,3 @@ _READ: dict[str, tuple[tuple[int, int, int], dict]] = {}
 def _identity(path: Path) -> tuple[int, int, int]:
     st = os.stat(path)
     return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-_ACTIVE: BuildCache | None = None
-
-
-def active_cache() -> BuildCache | None:
-    """The cache of the build in progress (None outside a build or with ``--no-cache``)."""
-    return _ACTIVE if _ACTIVE is not None and _ACTIVE.enabled else None
-
-
-@contextmanager
-def activated(cache: BuildCache):
-    global _ACTIVE
-    previous, _ACTIVE = _ACTIVE, cache
-    try:
-        yield cache
-    finally:
-        _ACTIVE = previous
-
-
-def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
-    """For pure functions of the model called while rendering (QR codes by URL, search
-    records, feed entries): ``compute()`` once per *key* across builds, when a cache is on.
-    The time spent computing is reported as the stage *name* of the build's timings."""
-    cache = active_cache()
-    if cache is None:
-        start = time.perf_counter()
-        value = compute()
-        _UNCACHED[name] = _UNCACHED.get(name, 0.0) + time.perf_counter() - start
-        return value
-    return cache.memo(name, key, compute)
-
-
-_UNCACHED: dict[str, float] = {}
-
-
-_OF_MODEL: dict[str, tuple[object, Any]] = {}
-
-
-def of_model(name: str, site: object, make: Callable[[], T]) -> T:
-    """``make()`` once per site model: what several stages of one build need (the page
-    signer, the data exports). Held until :func:`forget_models`, at the end of the build."""
-    held = _OF_MODEL.get(name)
-    if held is None or held[0] is not site:
-        held = _OF_MODEL[name] = (site, make())
-    return held[1]
-
-
-def forget_models() -> None:
-    """Let the last build's model go: a process that builds again (``confsite serve``)
-    would otherwise carry a large archive's model into the next build (measured: its
-    rebuilds were 40 % slower)."""
-    _OF_MODEL.clear()
-
-
-def add_uncached_times(times: dict[str, float]) -> None:
-    """Count what another process spent computing without a cache (see :func:`memoized`)."""
-    for name, seconds in times.items():
-        _UNCACHED[name] = _UNCACHED.get(name, 0.0) + seconds
-
-
-def take_uncached_times() -> dict[str, float]:
-    out = dict(_UNCACHED)
-    _UNCACHED.clear()
-    return out

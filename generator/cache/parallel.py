@@ -16,7 +16,7 @@ import multiprocessing.pool
 import os
 from typing import Any, Callable, Sequence, TypeVar
 
-from .cache import BuildCache, active_cache, add_uncached_times, take_uncached_times
+from .cache import BuildCache
 from ..core.errors import WorkerDied
 
 T = TypeVar("T")
@@ -50,16 +50,19 @@ def worker_started() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-_TASK: tuple[Callable, Sequence] | None = None
+_TASK: tuple[Callable, Sequence, BuildCache | None] | None = None
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-             serial_below: int = SERIAL_BELOW, meanwhile: Callable[[], None] = lambda: None) -> list[R]:
+             serial_below: int = SERIAL_BELOW, meanwhile: Callable[[], None] = lambda: None,
+             cache: BuildCache | None = None) -> list[R]:
     """``[fn(x) for x in items]``, computed by *jobs* forked processes (None: one per core).
 
     *fn* may be a closure: it is not pickled, the workers get it with the fork. Its
     results must pickle. An exception in a worker is raised here, as it would be serially.
     ``meanwhile()`` runs in this process while the workers work (or after *fn*, without).
+    What the workers compute for *cache* (the build's cache, which *fn* uses) is merged
+    into it here.
     """
     n = cores(jobs)
     if n <= 1 or len(items) < serial_below or not can_fork():
@@ -70,7 +73,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     from concurrent.futures.process import BrokenProcessPool
 
     global _TASK
-    _TASK = (fn, items)
+    _TASK = (fn, items, cache)
     # Several chunks a worker, so one slow chunk does not leave a core idle at the end.
     size = max(1, -(-len(items) // (n * 4)))
     chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
@@ -82,7 +85,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
             done = pool.map(_run_chunk, chunks)
             meanwhile()
             for results, memos in done:
-                merge_memos(memos)
+                merge_memos(cache, memos)
                 out.extend(results)
     except BrokenProcessPool as exc:
         raise WorkerDied("a worker process of the build stopped unexpectedly (out of memory?)") from exc
@@ -91,20 +94,22 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     return out
 
 
-_CALL: Callable[[], Any] | None = None
+_CALL: tuple[Callable[[], Any], BuildCache | None] | None = None
 
 
 class Background:
     """A call running in a forked process (see :func:`fork_call`)."""
 
-    def __init__(self, pool: multiprocessing.pool.Pool, result: multiprocessing.pool.AsyncResult):
+    def __init__(self, pool: multiprocessing.pool.Pool, result: multiprocessing.pool.AsyncResult,
+                 cache: BuildCache | None):
         self._pool = pool
         self._result = result
+        self._cache = cache
 
     def get(self) -> Any:
         """Its result, once it is there; what it computed for the cache is kept too."""
         value, memos = self._result.get()
-        merge_memos(memos)
+        merge_memos(self._cache, memos)
         return value
 
     def cancel(self) -> None:
@@ -112,56 +117,51 @@ class Background:
         self._pool.terminate()
 
 
-def fork_call(fn: Callable[[], Any], jobs: int | None = None) -> Background | None:
+def fork_call(fn: Callable[[], Any], jobs: int | None = None, cache: BuildCache | None = None) -> Background | None:
     """*fn()* started now in a forked process, while this one goes on (None: no second core
     to run it on; call it here when its result is needed). *fn* is not pickled."""
     if cores(jobs) <= 1 or not can_fork():
         return None
     global _CALL
-    _CALL = fn
+    _CALL = (fn, cache)
     try:
         pool = multiprocessing.get_context("fork").Pool(1, worker_started)     # forks now
     finally:
         _CALL = None
-    return Background(pool, pool.apply_async(_run_call))
+    return Background(pool, pool.apply_async(_run_call), cache)
 
 
 def _run_call() -> tuple[Any, dict]:
     assert _CALL is not None
-    start_memos()
-    value = _CALL()
-    return value, take_memos()
+    fn, cache = _CALL
+    start_memos(cache)
+    value = fn()
+    return value, take_memos(cache)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> tuple[list, dict]:
     assert _TASK is not None
-    fn, items = _TASK
-    start_memos()
+    fn, items, cache = _TASK
+    start_memos(cache)
     results = [fn(items[i]) for i in range(*bounds)]
-    return results, take_memos()
+    return results, take_memos(cache)
 
 
-def start_memos() -> None:
+def start_memos(cache: BuildCache | None) -> None:
     """In a worker: record what is computed for the build cache from here on."""
-    cache = active_cache()
     if cache is not None:
         cache.start_recording()
-    take_uncached_times()
 
 
-def take_memos() -> dict:
+def take_memos(cache: BuildCache | None) -> dict:
     """In a worker: what it computed for the cache since :func:`start_memos`, for the parent."""
-    cache = active_cache()
-    memos = cache.recorded() if cache is not None else {}
-    return {**memos, "uncached": take_uncached_times()}
+    return cache.recorded() if cache is not None else {}
 
 
-def merge_memos(memos: dict) -> None:
+def merge_memos(cache: BuildCache | None, memos: dict) -> None:
     """In the parent: take over what a worker computed for the cache, and its timings."""
-    cache = active_cache()
     if cache is not None:
         cache.merge(memos)
-    add_uncached_times(memos.get("uncached", {}))
 
 
 def cached_map(cache: BuildCache | None, table: str, keys: Sequence[str | None], fn: Callable[[T], R], items: Sequence[T],
@@ -182,7 +182,7 @@ def cached_map(cache: BuildCache | None, table: str, keys: Sequence[str | None],
             results[i] = hit
         else:
             todo.append(i)
-    for i, value in zip(todo, fork_map(lambda i: fn(items[i]), todo, jobs)):
+    for i, value in zip(todo, fork_map(lambda i: fn(items[i]), todo, jobs, cache=cache)):
         results[i] = value
         key = keys[i]
         if on and key is not None:

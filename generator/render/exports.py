@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..cache.cache import BuildCache
 from ..content.model import Article
 from ..site.site import Ref, Site
 
@@ -194,18 +195,19 @@ def to_csv(ds: Dataset, rows: list[dict[str, Any]]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def _exports(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
+def _exports(site: Site, cache: BuildCache | None) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every export file and each dataset's record count. Made once per model, and with
     the build cache on, remembered by what listings show (``signatures.listing_digest``)."""
-    from ..cache.cache import active_cache, memoized, of_model
+    if cache is None:
+        return _make(site)
 
     def made() -> tuple[dict[str, bytes], dict[str, int]]:
-        if active_cache() is None:
+        if not cache.enabled:
             return _make(site)
         from .signatures import listing_digest
-        return memoized("exports", listing_digest(site), lambda: _make(site))
+        return cache.memoized("exports", listing_digest(site, cache), lambda: _make(site))
 
-    return of_model("exports", site, made)
+    return cache.of_model("exports", site, made)
 
 
 def _make(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
@@ -220,15 +222,15 @@ def _make(site: Site) -> tuple[dict[str, bytes], dict[str, int]]:
     return files, counts
 
 
-def export_files(site: Site) -> dict[str, bytes]:
+def export_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """Every export file: site-relative output path → bytes."""
-    return _exports(site)[0]
+    return _exports(site, cache)[0]
 
 
-def listing(site: Site) -> list[tuple[Dataset, int, list[ExportFile]]]:
+def listing(site: Site, cache: BuildCache | None = None) -> list[tuple[Dataset, int, list[ExportFile]]]:
     """What the /du-lieu/ page lists: each dataset, its record count and its files."""
     base = site.config.urls.path("data")
-    files, counts = _exports(site)
+    files, counts = _exports(site, cache)
     out = []
     for ds in DATASETS:
         count = counts[ds.key]

@@ -10,10 +10,11 @@ import jinja2
 from markupsafe import Markup
 
 from . import exports, images
+from ..cache.cache import BuildCache
 from ..site.site import Site
 
 
-def install(env: jinja2.Environment, site: Site) -> dict[str, bytes]:
+def install(env: jinja2.Environment, site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """Give templates ``picture(src)``, ``srcset(picture)`` and the ``responsive`` filter;
     return the extra files (site-relative path → bytes)."""
     pictures, files = images.prepare(site)
@@ -23,5 +24,5 @@ def install(env: jinja2.Environment, site: Site) -> dict[str, bytes]:
     env.globals["srcset"] = lambda p: images.srcset(p, url)
     env.globals["image_sizes"] = images.SIZES
     env.filters["responsive"] = lambda html: Markup(images.responsive_body(str(html), pictures, base_path, url))
-    files.update(exports.export_files(site))
+    files.update(exports.export_files(site, cache))
     return files

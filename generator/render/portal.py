@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from . import exports, sitemap
 from .route_type import Route
+from ..cache.cache import BuildCache
 from ..content.model import Article
 from ..core.urls import FEED
 from ..site.site import Cluster, Site
@@ -43,12 +44,12 @@ def feeds(site: Site) -> list[Feed]:
     return out
 
 
-def routes(site: Site, pages: list[Route]) -> list[Route]:
+def routes(site: Site, pages: list[Route], cache: BuildCache | None = None) -> list[Route]:
     out = []
     for f in feeds(site):
         deps = frozenset(a.source for a in f.articles) if f.url != SITE_FEED else frozenset({"*"})
         out.append(Route(f.url, "feed.xml", {"feed": f, "articles": f.articles}, deps))
-    data = Route(site.config.urls.path("data"), "data.html", {"datasets": exports.listing(site)})
+    data = Route(site.config.urls.path("data"), "data.html", {"datasets": exports.listing(site, cache)})
     out.append(data)
     entries = sitemap.entries(site, [*pages, data])
     # The sitemap shows its entries and nothing else: they are its dependency, by value.

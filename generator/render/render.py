@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import i18n, outputs, qr
 from ..cache import parallel
-from ..cache.cache import active_cache, memoized
+from ..cache.cache import BuildCache
 from ..core.hashing import digest
 from ..core.config import SiteConfig
 from ..output.rendered import Rendered
@@ -64,7 +64,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
-def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.Environment:
+def environment(config: SiteConfig, theme_assets: dict[str, Asset], cache: BuildCache | None = None) -> jinja2.Environment:
+    cache = cache if cache is not None else BuildCache(None)
     env = jinja2.Environment(
         # "base.html" is the editor's when content/templates has one; "theme/base.html" is
         # always the bundled one, so an override can extend it and replace one block.
@@ -72,7 +73,7 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
             jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(bundled_templates()))}),
             jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         ]),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(cache),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -98,8 +99,8 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset]) -> jinja2.En
         absolute=lambda path: config.absolute(quote(path.lstrip("/"), safe="/#?=&%")),
         asset=asset,
         config=config,
-        qr_svg=lambda target, label: Markup(memoized("qr", digest("svg", target, str(label)),
-                                                     lambda: qr.svg(target, str(label)))),
+        qr_svg=lambda target, label: Markup(cache.memoized("qr", digest("svg", target, str(label)),
+                                                           lambda: qr.svg(target, str(label)))),
     )
     env.filters.update(
         long_date=lambda d: i18n.long_date(d, config.language),
@@ -148,11 +149,10 @@ class _Layered(jinja2.BytecodeCache):
         self.disk.dump_bytecode(bucket)
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache:
+def _bytecode_cache(cache: BuildCache) -> jinja2.BytecodeCache:
     """Compiled templates kept in memory and, with the build cache on, in its folder
     (Jinja checks every entry against the template's source)."""
-    cache = active_cache()
-    if cache is None or cache.folder is None:
+    if cache.folder is None:
         return _COMPILED
     folder = cache.folder / "templates"
     try:
@@ -163,34 +163,36 @@ def _bytecode_cache() -> jinja2.BytecodeCache:
 
 
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
-                jobs: int | None = 1) -> Rendered:
+                jobs: int | None = 1, cache: BuildCache | None = None) -> Rendered:
     """Render every route of *site* (or those *only* accepts) and list the files to copy.
 
     *reuse* names the routes whose previous output still stands (output path → digest);
     they are not rendered. *jobs* > 1 renders in that many forked processes (None: one
-    per core); the output is the same, in the same order, whatever the number.
+    per core); the output is the same, in the same order, whatever the number. *cache*
+    is the build's cache (None: nothing is remembered).
     """
+    cache = cache if cache is not None else BuildCache(None)
     config = site.config
     theme_assets = assets(template_dirs(config))
-    env = environment(config, theme_assets)
+    env = environment(config, theme_assets, cache)
     env.globals["site"] = site
     env.globals["search_index"] = index_url(site)
     files: dict[str, bytes] = {a.url: a.data for a in theme_assets.values()}
     # The search index depends on every article (never left stale). With a second core
     # it is made in a forked process from here on, alongside what this process prepares
     # and the render workers; otherwise here, after the pages.
-    index_job = parallel.fork_call(lambda: search_files(site), jobs)
+    index_job = parallel.fork_call(lambda: search_files(site, cache), jobs, cache)
     try:
-        files.update(outputs.install(env, site))
-        todo = [r for r in routes(site) if only is None or only(r)]
+        files.update(outputs.install(env, site, cache))
+        todo = [r for r in routes(site, cache) if only is None or only(r)]
         kept = reuse(env, theme_assets, todo) if reuse is not None else {}
         todo = [r for r in todo if r.output not in kept]
         index: dict[str, bytes] = {}
 
         def make_index() -> None:
-            index.update(index_job.get() if index_job is not None else search_files(site))
+            index.update(index_job.get() if index_job is not None else search_files(site, cache))
 
-        pages = _render_all(env, todo, jobs, meanwhile=make_index)
+        pages = _render_all(env, todo, jobs, cache, meanwhile=make_index)
     finally:
         if index_job is not None:
             index_job.cancel()
@@ -202,7 +204,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
 
 
-def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
+def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None, cache: BuildCache,
                 meanwhile: Callable[[], None] = lambda: None) -> list[bytes]:
     """Every route of *todo* rendered, in order, in forked workers when there are enough
     (the model comes with the fork); ``meanwhile()`` runs in this process meanwhile."""
@@ -214,20 +216,20 @@ def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None,
 
     def one(route: Route) -> bytes | tuple[str, int | None, str, str]:
         try:
-            return render_route(env, route)
+            return render_route(env, route, cache)
         except RenderError as exc:      # its parts travel back from a worker; raised below
             return exc.template, exc.line, exc.url, exc.message
 
-    pages = parallel.fork_map(one, todo, jobs, serial_below=PARALLEL_FROM, meanwhile=meanwhile)
+    pages = parallel.fork_map(one, todo, jobs, serial_below=PARALLEL_FROM, meanwhile=meanwhile, cache=cache)
     for page in pages:
         if isinstance(page, tuple):
             raise RenderError(*page)
     return pages  # type: ignore[return-value]
 
 
-def render_route(env: jinja2.Environment, route: Route) -> bytes:
+def render_route(env: jinja2.Environment, route: Route, cache: BuildCache | None = None) -> bytes:
     if route.produce is not None:
-        return _produce(route)
+        return _produce(route, cache if cache is not None else BuildCache(None))
     try:
         template = env.get_template(route.template)
         text = template.render(route=route, **route.context)
@@ -239,7 +241,7 @@ def render_route(env: jinja2.Environment, route: Route) -> bytes:
     return text.encode("utf-8")
 
 
-def _produce(route: Route) -> bytes:
+def _produce(route: Route, cache: BuildCache) -> bytes:
     """A file made by a function (a QR code): remembered in the build cache by the
     function and its arguments, which are all it depends on."""
     fn = route.produce
@@ -247,7 +249,7 @@ def _produce(route: Route) -> bytes:
     if isinstance(fn, partial) and not fn.keywords:
         stage = fn.func.__module__.rsplit(".", 1)[-1]     # e.g. "qr": reported as that stage
         key = digest(fn.func.__module__, fn.func.__qualname__, repr(fn.args))
-        return memoized(stage, key, fn)
+        return cache.memoized(stage, key, fn)
     return fn()
 
 

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, Sequence
 
 from . import portal, qr
+from ..cache.cache import BuildCache
 from ..core.urls import cluster_year, listing_page
 from .route_type import Route
 from .search import search_kinds
@@ -77,7 +78,7 @@ def cluster_year_url(cluster: Cluster, year: TimelineYear) -> str:
     return cluster_year(cluster.url, year.year)
 
 
-def routes(site: Site) -> list[Route]:
+def routes(site: Site, cache: BuildCache | None = None) -> list[Route]:
     cfg = site.config
     urls = cfg.urls
     out: list[Route] = [
@@ -113,7 +114,7 @@ def routes(site: Site) -> list[Route]:
             out.append(Route(pager.url, "year.html", {"year": y, "groups": groups, "pager": pager}, cards))
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset({"redirect:" + repr(r)})))
-    return out + portal.routes(site, out)
+    return out + portal.routes(site, out, cache)
 
 
 QR_FILES = ("qr.svg", "qr.png")     # stable names, inside the article's folder

@@ -51,7 +51,7 @@ from itertools import chain, repeat
 from operator import sub
 from typing import Iterable
 
-from ..cache.cache import active_cache, memoized
+from ..cache.cache import BuildCache
 from ..core.hashing import digest
 from ..core.urls import search_index
 from .i18n import short_date
@@ -232,10 +232,11 @@ def _entry_key(a: Article, cluster: str, slug: str) -> str:
 _drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
 
 
-def index_files(site: Site) -> dict[str, bytes]:
+def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
+    cache = cache if cache is not None else BuildCache(None)
     of = _Terms()
-    keyed = active_cache() is not None       # without a cache, memoized() computes and needs no key
+    keyed = cache.enabled       # without a cache, memoized() computes and needs no key
     ids: tuple[defaultdict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
     in_title, in_meta, in_body = (d.__getitem__ for d in ids)     # term → ids of the articles with it there
     append = list.append
@@ -245,7 +246,7 @@ def index_files(site: Site) -> dict[str, bytes]:
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
         cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        title, meta, body, record = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
+        title, meta, body, record = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
         # Articles come in id order, so every list of ids is made sorted.
         _drain(map(append, map(in_title, title.split()), repeat(i)))
         _drain(map(append, map(in_meta, meta.split()), repeat(i)))
@@ -285,10 +286,10 @@ def index_files(site: Site) -> dict[str, bytes]:
     return files
 
 
-def search_files(site: Site) -> dict[str, bytes]:
+def search_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """The index's files as output paths (under the search page), for the render stage."""
     base = search_index(site.config.urls)
-    return {base + path: data for path, data in index_files(site).items()}
+    return {base + path: data for path, data in index_files(site, cache).items()}
 
 
 def index_url(site: Site) -> str:

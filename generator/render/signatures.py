@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from ..cache.cache import code_version, memoized, of_model
+from ..cache.cache import BuildCache, code_version
 from ..core.hashing import digest
 
 if TYPE_CHECKING:
@@ -33,22 +33,22 @@ def site_facts(site: Site) -> list[str]:
     return parts
 
 
-def listing_digest(site: Site) -> str:
+def listing_digest(site: Site, cache: BuildCache) -> str:
     """Digest of everything a site-wide listing made without templates may show (data
     exports, sitemap entries): the settings, the address book and every article's and
     page's card. A change of an article's body alone leaves it as it was."""
-    return digest(*site_facts(site), signer_of(site).cards_digest())
+    return digest(*site_facts(site), signer_of(site, cache).cards_digest())
 
 
-def signer_of(site: Site) -> Signer:
+def signer_of(site: Site, cache: BuildCache) -> Signer:
     """The digests of *site*'s documents, computed once per model."""
-    return of_model("signer", site, lambda: Signer(site))
+    return cache.of_model("signer", site, lambda: Signer(site, cache))
 
 
 class Signer:
     """Resolves route ``deps`` to digests and signs each route."""
 
-    def __init__(self, site: Site, templates: dict[str, str] | None = None, site_digest: str = ""):
+    def __init__(self, site: Site, cache: BuildCache, templates: dict[str, str] | None = None, site_digest: str = ""):
         self.templates = templates or {}
         self.site_digest = site_digest
         self.cards: dict[str, str] = {}
@@ -57,7 +57,7 @@ class Signer:
             # An article's fields come from its own file (and the URL pattern, in url):
             # their digest is remembered by the file's, with the fields that depend on more.
             key = digest(doc.digest, doc.source, doc.display, doc.url, repr(getattr(doc, "images", ())))
-            card = memoized("cards", key, lambda: _card(doc))
+            card = cache.memoized("cards", key, lambda: _card(doc))
             self.cards[doc.source] = card
             self.full[doc.source] = digest(card, doc.body.fingerprint)
         self._all: dict[str, str] = {}
