@@ -25,11 +25,7 @@ from ..output.rendered import Rendered
 from ..output.write import WriteError, WriteStats, output_lock, read_manifest, write_site
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
-    import jinja2
-
-    from ..render.route_type import Route
     from ..site.site import Site
-    from ..render.theme import Asset
 
 MEMO_STAGES = ("qr",)      # memoized() tables whose compute time is reported as a stage
 
@@ -162,30 +158,12 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
     from . import permalinks
     from ..render.render import RenderError, render_site
-    from ..render.signatures import signer_of
 
     site = model(config, timings, progress, store, jobs)
     lost = permalinks.check(site, allow_removed=allow_removed)
     if lost:
         raise BuildFailed(lost)
-    signatures: dict[str, str] = {}
-    previous_signatures = store.table("routes") if store.enabled and write else {}
-    previous_files = _previous_manifest(output) if previous_signatures else {}
-
-    def reuse(env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
-        if not store.enabled or not write:
-            return {}
-        signer = signer_of(site, store).for_pages(rebuild.template_digests(env, {r.template for r in todo}, store),
-                                                  rebuild.global_digest(site, theme_assets))
-        kept = {}
-        for r in todo:
-            sig = signatures[r.output] = signer.sign(r)
-            # Kept only when the file in the output is the very one this signature made.
-            before = previous_signatures.get(r.output)
-            if before is not None and before == (sig, previous_files.get(r.output)):
-                kept[r.output] = before[1]
-        return kept
-
+    reuse = rebuild.PageReuse(site, store, output, enabled=store.enabled and write)
     with _timed(timings, "render", progress):
         try:
             rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store)
@@ -209,8 +187,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             snap = rebuild.after_own_write(snap, config)
         if store.enabled:
             with _timed(timings, "cache", progress):
-                now = _previous_manifest(output)
-                store.replace("routes", {k: (v, now.get(k)) for k, v in signatures.items()})
+                reuse.remember(output)
                 if snap is not None:
                     warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
                     rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})

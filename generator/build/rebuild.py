@@ -24,13 +24,14 @@ from ..cache.cache import BuildCache, code_version
 from ..core.bundle import bundled_templates
 from ..core.config import SiteConfig
 from ..core.hashing import digest
-from ..output.write import MARKER
+from ..output.write import MARKER, read_manifest
 from .permalinks import MANIFEST
-from ..render.signatures import site_facts
+from ..render.signatures import signer_of, site_facts
 
 if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
     import jinja2
 
+    from ..render.route_type import Route
     from ..site.site import Site
     from ..render.theme import Asset
 
@@ -193,3 +194,38 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
         except OSError:
             parts.append(f"{rel}:missing")
     return digest(*parts)
+
+
+class PageReuse:
+    """Which pages the previous output still holds: called by render with the routes to
+    make, it signs each (``render/signatures.py`` with the template digests and the
+    site-wide digest) and names those whose signature, and file in the output, are the
+    ones the previous build recorded; they are not rendered again. After the write,
+    :meth:`remember` records this build's signatures. The one place of the reuse logic."""
+
+    def __init__(self, site: Site, cache: BuildCache, output: Path, *, enabled: bool):
+        self.site = site
+        self.cache = cache
+        self.enabled = enabled
+        self.signatures: dict[str, str] = {}
+        self.previous = cache.table("routes") if enabled else {}
+        self.previous_files = (read_manifest(output) or {}) if self.previous else {}
+
+    def __call__(self, env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
+        if not self.enabled:
+            return {}
+        signer = signer_of(self.site, self.cache).for_pages(
+            template_digests(env, {r.template for r in todo}, self.cache), global_digest(self.site, theme_assets))
+        kept = {}
+        for r in todo:
+            sig = self.signatures[r.output] = signer.sign(r)
+            # Kept only when the file in the output is the very one this signature made.
+            before = self.previous.get(r.output)
+            if before is not None and before == (sig, self.previous_files.get(r.output)):
+                kept[r.output] = before[1]
+        return kept
+
+    def remember(self, output: Path) -> None:
+        """Record each page's signature with the file the output now holds for it."""
+        now = read_manifest(output) or {}
+        self.cache.replace("routes", {k: (v, now.get(k)) for k, v in self.signatures.items()})
