@@ -25,7 +25,7 @@ from ..output.rendered import Rendered
 from ..output.write import WriteError, WriteStats, output_lock, read_manifest, write_site
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
-    from ..site.site import Site
+    from ..site.sitemodel import Site
 
 MEMO_STAGES = ("qr",)      # memoized() tables whose compute time is reported as a stage
 

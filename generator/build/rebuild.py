@@ -32,7 +32,7 @@ if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or th
     import jinja2
 
     from ..render.route_type import Route
-    from ..site.site import Site
+    from ..site.sitemodel import Site
     from ..render.theme import Asset
 
 RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..core.errors import Problem, Severity, did_you_mean
-from ..site.site import Site
+from ..site.sitemodel import Site
 from ..core.slugs import fold, name_key
 
 _IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from ..cache.cache import BuildCache
 from ..content.model import Article
-from ..site.site import Ref, Site
+from ..site.sitemodel import Ref, Site
 
 FORMAT_VERSION = 1
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..core.hashing import name_hash
-from ..site.site import Site
+from ..site.sitemodel import Site
 
 WIDTHS = (480, 960, 1440)
 SIZES = "(min-width: 48rem) 46rem, 100vw"

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import exports, images
 from ..cache.cache import BuildCache
-from ..site.site import Site
+from ..site.sitemodel import Site
 
 
 def install(env: jinja2.Environment, site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from .route_type import Route
 from ..cache.cache import BuildCache
 from ..content.model import Article
 from ..core.urls import FEED
-from ..site.site import Cluster, Site
+from ..site.sitemodel import Cluster, Site
 
 SITE_FEED = FEED
 

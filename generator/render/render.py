@@ -22,7 +22,7 @@ from ..output.rendered import Rendered
 from .route_type import Route
 from .routes import routes
 from .search import index_url, search_files
-from ..site.site import Site
+from ..site.sitemodel import Site
 from ..core.bundle import bundled_templates
 from .theme import Asset, assets
 

@@ -25,7 +25,7 @@ from ..cache.cache import BuildCache
 from ..core.urls import cluster_year, listing_page
 from .route_type import Route
 from .search import search_kinds
-from ..site.site import Cluster, Site, TimelineYear
+from ..site.sitemodel import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
 UNITS_PER_PAGE = 200

@@ -56,7 +56,7 @@ from ..core.hashing import digest
 from ..core.urls import search_index
 from .i18n import short_date
 from ..content.model import KINDS, Article
-from ..site.site import Site
+from ..site.sitemodel import Site
 from ..core.slugs import fold
 
 SHARD_BYTES = 16_000      # a shard is split further while larger than this

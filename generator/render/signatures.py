@@ -14,7 +14,7 @@ from ..cache.cache import BuildCache, code_version
 from ..core.hashing import digest
 
 if TYPE_CHECKING:
-    from ..site.site import Site
+    from ..site.sitemodel import Site
     from .route_type import Route
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from ..content.model import Article, ArticleDate
-from ..site.site import Site, Unit
+from ..site.sitemodel import Site, Unit
 
 if TYPE_CHECKING:
     from .route_type import Route
