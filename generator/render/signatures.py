@@ -25,6 +25,8 @@ def _card(doc) -> str:
 
 
 def site_facts(site: Site) -> list[str]:
+    """What every page may show of the site as a whole: the code, the settings, the names
+    and addresses of clusters, units, years and pages."""
     parts = [code_version(), repr(site.config)]
     parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
     parts += [repr(u.ref) for u in site.units]
