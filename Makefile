@@ -2,7 +2,8 @@
 #
 #   make site    venv + install, then build the bundled content/ into site/
 #   make serve   preview with live reload (http://127.0.0.1:8000/tin/)
-#   make test    venv + npm tools, then the whole pytest suite
+#   make test    venv + npm tools, then the whole pytest suite (architecture contract included)
+#   make test-fast  the stage tests alone, without browser/tool/kill/slow ones (seconds)
 #   make bench   benchmarks/bench.py
 #   make fuzz    the hostile-input property tests; HYPOTHESIS_PROFILE=long make fuzz for the long run
 #   make messages  extract the command line's messages (N_ calls), merge them into the
@@ -22,7 +23,7 @@ NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: site serve test bench fuzz messages clean distclean venv npm
+.PHONY: site serve test test-fast bench fuzz messages clean distclean venv npm
 
 # --- Python: a venv, reinstalled only when pyproject.toml changes --------------
 
@@ -56,6 +57,9 @@ serve: venv
 test: venv npm
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
 bench: venv
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
@@ -64,14 +68,14 @@ bench: venv
 fuzz: venv
 	$(PY) -m pytest tests/test_fuzz_input.py $(PYTEST_ARGS)
 
-# The command line's messages: English ids from N_() calls → generator/locale/cli.pot →
-# generator/locale/<lang>/LC_MESSAGES/cli.po (translate the new entries) → cli.mo.
+# The command line's messages: English ids from N_() calls → generator/core/locale/cli.pot →
+# generator/core/locale/<lang>/LC_MESSAGES/cli.po (translate the new entries) → cli.mo.
 messages: venv
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location --sort-output \
-		--omit-header -o generator/locale/cli.pot .
-	$(VENV)/bin/pybabel update -D cli -i generator/locale/cli.pot -d generator/locale --width 100 \
+		--omit-header -o generator/core/locale/cli.pot .
+	$(VENV)/bin/pybabel update -D cli -i generator/core/locale/cli.pot -d generator/core/locale --width 100 \
 		--ignore-obsolete --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -D cli -d generator/locale --statistics
+	$(VENV)/bin/pybabel compile -D cli -d generator/core/locale --statistics
 
 clean:
 	rm -rf site site.* .site.* .confsite-cache benchmarks/out .pytest_cache .hypothesis build *.egg-info

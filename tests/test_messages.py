@@ -23,10 +23,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import tools
-from generator import overlay
-from generator.errors import Problem, Severity
-from generator.messages import LOCALE_DIR, Msg, N_, Translator, choose_language, utf8_console
-from generator.progress import Progress
+from generator.commands import overlay
+from generator.commands.progress import Progress
+from generator.core.errors import Problem, Severity
+from generator.core.messages import LOCALE_DIR, Msg, N_, Translator, choose_language, utf8_console
 from sitekit import FIXTURES, article, content, errors, run, write_tree
 from test_errors import CASES, GOOD
 
@@ -69,7 +69,7 @@ def test_every_template_has_a_vietnamese_translation_with_the_same_fields() -> N
     code = templates_in_code()
     assert len(code) > 300
     missing = [f"{where}: {t!r}" for t, where in code.items() if not (cat.get(t) and cat.get(t).string)]
-    assert not missing, "translate these in generator/locale/vi/LC_MESSAGES/cli.po (make messages):\n" + \
+    assert not missing, "translate these in generator/core/locale/vi/LC_MESSAGES/cli.po (make messages):\n" + \
         "\n".join(missing)
     fuzzy = [m.id for m in cat if m.id and m.fuzzy]
     assert not fuzzy, fuzzy
@@ -127,16 +127,16 @@ def test_the_compiled_catalogue_is_packaged() -> None:
     import tomllib
 
     data = tomllib.loads((tools.ROOT / "pyproject.toml").read_text("utf-8"))
-    patterns = data["tool"]["setuptools"]["package-data"]["generator"]
+    patterns = data["tool"]["setuptools"]["package-data"]["generator.core"]
     for path in (MO, PO):
-        rel = path.relative_to(tools.ROOT / "generator").as_posix()
+        rel = path.relative_to(tools.ROOT / "generator" / "core").as_posix()
         assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
 
 
 def test_measured_numbers_and_dates_in_the_editors_form() -> None:
     import datetime as dt
 
-    from generator.messages import Num
+    from generator.core.messages import Num
 
     message = N_("{when}: {size} MB", when=dt.date(2020, 12, 11), size=Num(12.25, 1))
     assert message == "2020-12-11: 12.2 MB"

@@ -1,0 +1,254 @@
+"""The ``confsite`` command: the only module that prints."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from ..build import pipeline
+from ..core.errors import BuildFailed, Problem, Severity
+from ..core.messages import ENGLISH, LANGUAGES, N_, Num, Translator, choose_language, utf8_console
+from .progress import STAGES, Progress
+from .textcli import argparse_in
+
+
+def _say(tr: Translator, message: str, **kw) -> None:
+    print(tr(message), **kw)
+
+
+def _problems(problems: list[Problem], limit: int = 200, tr: Translator = ENGLISH) -> int:
+    """Print problems, errors last so they stay on screen; return the number of errors."""
+    ordered = sorted(set(problems), key=lambda p: (p.severity is Severity.ERROR, p.path, p.line or 0, p.field, p.message))
+    errors = [p for p in ordered if p.severity is Severity.ERROR]
+    warnings = [p for p in ordered if p.severity is Severity.WARNING]
+    for p in warnings[:limit]:
+        print(p.format(tr), file=sys.stderr)
+    if len(warnings) > limit:
+        _say(tr, N_("… and {n} more warnings", n=len(warnings) - limit), file=sys.stderr)
+    for p in errors[:limit]:
+        print(p.format(tr), file=sys.stderr)
+    if len(errors) > limit:
+        _say(tr, N_("… and {n} more errors (fix these first; raise limits.max_errors in site.yaml to see more)",
+                    n=len(errors) - limit), file=sys.stderr)
+    return len(errors)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    tr = getattr(args, "tr", ENGLISH)
+    started = time.perf_counter()
+    limit = 200
+    try:
+        config = pipeline.configure(Path(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts)
+        limit = config.limits.max_errors
+        with Progress(sys.stderr, tr=tr) as progress:
+            result = pipeline.build(config, progress=progress, allow_removed=args.allow_removed,
+                                    cache=not args.no_cache, jobs=args.jobs)
+    except BuildFailed as exc:
+        count = _problems(exc.problems, limit, tr)
+        _say(tr, N_("build failed: {count} error(s); {output}/ was not changed", count=count, output=args.output),
+             file=sys.stderr)
+        return 1
+    _problems(result.warnings, limit, tr)
+    w = result.written
+    pages = result.page_count
+    changed = N_(", {written} written, {unchanged} unchanged", written=w.written, unchanged=w.unchanged) if w else ""
+    if result.noop:
+        changed += N_(" (nothing changed since the last build)")
+    _say(tr, N_("built {articles} articles, {pages} pages into {output}/{changed}, {warnings} warning(s) in {seconds} s",
+                articles=result.article_count, pages=pages, output=args.output, changed=changed,
+                warnings=len(result.warnings), seconds=Num(time.perf_counter() - started)))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    tr = getattr(args, "tr", ENGLISH)
+    from .advice import advise
+
+    limit = 200
+    try:
+        config = pipeline.configure(Path(args.content), Path(args.content) / ".confsite-check",
+                                    drafts=True, require_base_url=True)
+        limit = config.limits.max_errors
+        with Progress(sys.stderr, stages=STAGES[:-1], tr=tr) as progress:
+            result = pipeline.build(config, write=False, progress=progress)
+    except BuildFailed as exc:
+        count = _problems(exc.problems, limit, tr)
+        _say(tr, N_("check failed: {count} error(s); nothing was written", count=count), file=sys.stderr)
+        return 1
+    advice = advise(result.site)
+    _problems([*result.warnings, *advice], limit, tr)
+    _say(tr, N_("check passed: {articles} articles (drafts included), no errors, {warnings} warning(s)",
+                articles=len(result.site.articles), warnings=len(result.warnings) + len(advice)))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    tr = getattr(args, "tr", ENGLISH)
+    import datetime as dt
+
+    from .newpost import new_article
+
+    date = None
+    if args.date:
+        try:
+            date = dt.date.fromisoformat(args.date)
+        except ValueError:
+            _say(tr, N_("--date: {value} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20", value=repr(args.date)),
+                 file=sys.stderr)
+            return 1
+    try:
+        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date, language=tr.language)
+    except BuildFailed as exc:
+        _problems(exc.problems, tr=tr)
+        return 1
+    _say(tr, N_("wrote {path}: fill in the fields, then run confsite serve to see it", path=path.as_posix()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    tr = getattr(args, "tr", ENGLISH)
+    from .serve import serve
+
+    def log(line: str) -> None:
+        print(tr(line), file=sys.stderr, flush=True)
+
+    return serve(Path(args.content), host=args.host, port=args.port, livereload_port=args.livereload_port,
+                 open_browser=args.open, log=log, tr=tr)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    tr = getattr(args, "tr", ENGLISH)
+    from .publish import PublishError, publish, rollback
+
+    dest = Path(args.dest)
+    try:
+        if args.rollback:
+            old, new = rollback(dest)
+            _say(tr, N_("rolled back {dest}/current from {old} to {new}", dest=dest, old=old, new=new))
+            return 0
+        started = time.perf_counter()
+        result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep,
+                         allow_removed=args.allow_removed)
+    except BuildFailed as exc:
+        count = _problems(exc.problems, tr=tr)
+        _say(tr, N_("publish failed: {count} error(s); {dest}/current was not changed", count=count, dest=dest),
+             file=sys.stderr)
+        return 1
+    except PublishError as exc:
+        _problems(exc.problems, tr=tr)
+        _say(tr, N_("publish failed: {message}", message=exc.message) + (("; " + exc.hint) if exc.hint else ""),
+             file=sys.stderr)
+        return 1
+    removed = N_(", removed {n} old release(s)", n=len(result.removed)) if result.removed else ""
+    _say(tr, N_("published {files} files as {dest}/releases/{release}; {dest}/current points at it{removed} in {seconds} s",
+                files=result.files, dest=dest, release=result.release, removed=removed,
+                seconds=Num(time.perf_counter() - started)))
+    return 0
+
+
+def parser(tr: Translator = ENGLISH) -> argparse.ArgumentParser:
+    t = tr
+    ap = argparse.ArgumentParser(prog="confsite", description=t(N_("Build the conference-report site from Markdown.")))
+    ap.add_argument("--lang", choices=LANGUAGES, help=t(N_("language of the messages: vi (Vietnamese) or en "
+                                                         "(English); see docs/messages.md")))
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help=t(N_("build the site into the output folder")))
+    b.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
+    b.add_argument("--output", default="site", help=t(N_("output folder (default: site)")))
+    b.add_argument("--base-url", help=t(N_("the site's public address; overrides site.yaml")))
+    b.add_argument("--drafts", action="store_true", help=t(N_("include articles marked draft: true")))
+    b.add_argument("--no-cache", action="store_true",
+                   help=t(N_("build everything afresh, without reading or writing the build cache")))
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help=t(N_("build with N processes (default: one per processor core)")))
+    b.add_argument("--allow-removed", action="store_true",
+                   help=t(N_("accept that addresses published before are gone (see content/.published-urls)")))
+    _lang(b, t)
+    b.set_defaults(func=cmd_build)
+    s = sub.add_parser("serve", help=t(N_("preview the site with drafts, rebuilt and reloaded after every change")))
+    s.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
+    s.add_argument("--host", default="127.0.0.1", help=t(N_("address to listen on (default: 127.0.0.1)")))
+    s.add_argument("--port", type=int, default=8000, help=t(N_("port of the preview (default: 8000)")))
+    s.add_argument("--livereload-port", type=int, default=35729,
+                   help=t(N_("port of the reload websocket (default: 35729, or a free one when taken)")))
+    s.add_argument("--open", action="store_true", help=t(N_("open the preview in a web browser")))
+    _lang(s, t)
+    s.set_defaults(func=cmd_serve)
+    c = sub.add_parser("check", help=t(N_("check every file (drafts included) without writing a site")))
+    c.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
+    _lang(c, t)
+    c.set_defaults(func=cmd_check)
+    n = sub.add_parser("new", help=t(N_("start a new report with a front-matter skeleton")))
+    n.add_argument("title", help=t(N_('the headline, e.g. "Hội nghị tổng kết công tác thi đua năm 2024"')))
+    n.add_argument("--cluster", help=t(N_("the cluster's name or slug as in clusters.yaml")))
+    n.add_argument("--date", help=t(N_("the conference date, YYYY-MM-DD (default: today)")))
+    n.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
+    _lang(n, t)
+    n.set_defaults(func=cmd_new)
+    p = sub.add_parser("publish", help=t(N_("build for production and switch DEST/current to the new release")))
+    p.add_argument("dest", help=t(N_("the folder the web server serves current/ from")))
+    p.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
+    p.add_argument("--base-url", help=t(N_("the site's public address; overrides site.yaml")))
+    p.add_argument("--keep", type=int, default=5, help=t(N_("releases to keep (default: 5)")))
+    p.add_argument("--rollback", action="store_true", help=t(N_("switch current back to the previous release")))
+    p.add_argument("--allow-removed", action="store_true",
+                   help=t(N_("accept that addresses published before are gone (see content/.published-urls)")))
+    _lang(p, t)
+    p.set_defaults(func=cmd_publish)
+    return ap
+
+
+def _lang(p: argparse.ArgumentParser, t: Translator) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                   help=t(N_("language of the messages: vi or en (default: Vietnamese)")))
+
+
+def language(argv: list[str]) -> str:
+    """The language chosen by --lang, the environment, the locale or site.yaml (see messages.py)."""
+    given, content = None, "content"
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if name in ("--lang", "--content"):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            if name == "--lang":
+                given = value
+            else:
+                content = value
+    return choose_language(given, content=Path(content))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    utf8_console(sys.stdout, sys.stderr)
+    tr = Translator(language(argv))
+    with argparse_in(tr):
+        args = parser(tr).parse_args(argv)
+    args.tr = tr
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _say(tr, N_("interrupted; the output folder was not changed"), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def run() -> None:
+    """The console script: ``main``, then exit without tearing the build's objects down
+    one by one (half a second for a large archive; the operating system frees them at once)."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or 1
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    run()
