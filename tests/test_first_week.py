@@ -1,0 +1,58 @@
+"""Issue 18: what an editor meets in the first week. One test (or a few) per item;
+each failed before its fix."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitekit import article, build, content, errors, run, warnings
+
+
+# 1. The link-rot guard suggests a page only on strong evidence, and says why.
+
+def _bundled(tmp_path: Path, project_root: Path) -> Path:
+    dest = tmp_path / "content"
+    shutil.copytree(project_root / "content", dest)
+    return dest
+
+
+def test_deleted_article_gets_no_unrelated_suggestion(tmp_path, project_root):
+    folder = _bundled(tmp_path, project_root)
+    (folder / "reports" / "2023" / "trien-khai-cong-tac-noi-vu-2023.md").unlink()
+    code, _, err = run("check", "--content", str(folder))
+    assert code == 1
+    line = next(l for l in err.splitlines() if "trien-khai-cong-tac-noi-vu-2023" in l and "was published" in l)
+    assert "likely new page" not in line and "trung-du" not in line
+    assert "no page of this build replaces it" in line
+    assert "--allow-removed" in line and "aliases:" in line
+
+
+def test_renamed_article_with_same_id_is_suggested_with_the_reason(tmp_path):
+    folder = content(tmp_path / "content", {
+        "reports/2023/a.md": article("Hội nghị triển khai nhiệm vụ", "2023-03-01", id="tk-2023"),
+        "reports/2023/b.md": article("Hội nghị tổng kết Cụm Bắc Bộ", "2023-12-20"),
+    })
+    assert build(folder, tmp_path / "site")[0] == 0
+    (folder / "reports/2023/a.md").write_text(
+        article("Triển khai công tác năm mới của ngành", "2023-03-01", id="tk-2023"), "utf-8")
+    code, _, err = build(folder, tmp_path / "site")
+    assert code == 1
+    assert ("/bai-viet/hoi-nghi-trien-khai-nhiem-vu/ was published before and this build no longer has it; "
+            "the likely new page is /bai-viet/trien-khai-cong-tac-nam-moi-cua-nganh/ (") in err
+    assert 'reports/2023/a.md), which keeps its id "tk-2023": add aliases: [hoi-nghi-trien-khai-nhiem-vu]' in err
+
+
+# 9. Only builds of the real output (and publish) record published addresses.
+
+def test_scratch_build_does_not_record_addresses(tmp_path):
+    folder = content(tmp_path / "content", {"reports/2023/a.md": article("Bài thật", "2023-03-01")})
+    assert build(folder, tmp_path / "site")[0] == 0
+    listed = (folder / ".published-urls").read_text("utf-8")
+    (folder / "reports/2023/thu.md").write_text(article("Bài thử nghiệm", "2023-03-02"), "utf-8")
+    assert build(folder, tmp_path / "scratch")[0] == 0
+    assert (folder / ".published-urls").read_text("utf-8") == listed
+    (folder / "reports/2023/thu.md").unlink()
+    code, _, err = build(folder, tmp_path / "site")
+    assert code == 0, err
