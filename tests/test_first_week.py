@@ -56,3 +56,26 @@ def test_scratch_build_does_not_record_addresses(tmp_path):
     (folder / "reports/2023/thu.md").unlink()
     code, _, err = build(folder, tmp_path / "site")
     assert code == 0, err
+
+
+# 10. The preview's QR codes encode the portal address, and the preview says so.
+
+def test_preview_qr_codes_encode_the_portal_address(tmp_path):
+    import tools
+    from generator import pipeline
+    from generator.serve import Preview
+
+    folder = content(tmp_path / "content", {"reports/2023/a.md": article("Bài thật", "2023-03-01")})
+    preview = Preview(folder, "127.0.0.1", 8765, 35729, log=lambda line: None)
+    try:
+        config = preview.config()
+        assert config.base_url == "http://127.0.0.1:8765/tin/"
+        pipeline.build(config, allow_removed=True, cache=False)
+        page = preview.output / "bai-viet" / "bai-that"
+        assert tools.zbar_decode(page / "qr.png") == ["https://snv.example.gov.vn/tin/bai-viet/bai-that/"]
+        html = (page / "index.html").read_text("utf-8")
+        assert "127.0.0.1" not in html.split('class="qr-box"', 1)[1].split("</aside>", 1)[0]
+        assert "https://snv.example.gov.vn/tin/bai-viet/bai-that/" in html
+        assert "Bản xem trước: mã QR dẫn tới địa chỉ chính thức trên cổng thông tin" in html
+    finally:
+        shutil.rmtree(preview.workdir, ignore_errors=True)
