@@ -79,3 +79,44 @@ def test_preview_qr_codes_encode_the_portal_address(tmp_path):
         assert "Bản xem trước: mã QR dẫn tới địa chỉ chính thức trên cổng thông tin" in html
     finally:
         shutil.rmtree(preview.workdir, ignore_errors=True)
+
+
+# 13. Long unbroken text never makes a phone scroll sideways (320 and 375 px).
+
+LONG_UNIT = "Sở Nội vụ tỉnh " + "Bà-Rịa-Vũng-Tàu-Đồng-Nai-Bình-Dương-Tây-Ninh-Bình-Phước" * 2
+LONG_URL = "https://snv.example.gov.vn/tin-tuc/" + "hoi-nghi-tong-ket-cong-tac-thi-dua-khen-thuong-nam-2023-" * 3 + ".html"
+LONG_MAIL = "van-phong-so-noi-vu-tinh-ba-ria-vung-tau-dong-nai-binh-duong@snv.example.gov.vn"
+
+
+def test_long_urls_emails_units_and_cells_wrap_on_phones(tmp_path, page):
+    import tools
+
+    body = (f"Liên hệ {LONG_MAIL} hoặc xem {LONG_URL}.\n\n"
+            f"Mã văn bản: {'QĐ-UBND-' * 20}\n\n"
+            f"| Đơn vị | Ghi chú |\n|---|---|\n| {LONG_UNIT} | {LONG_URL} |\n")
+    folder = content(tmp_path / "content", {
+        "clusters.yaml": f"- name: Cụm thi đua dài\n  members: ['{LONG_UNIT}']\n",
+        "reports/2023/a.md": article(
+            "Hội nghị tổng kết", "2023-12-01", body=body, cluster="Cụm thi đua dài", source=LONG_URL,
+            host=f"'{LONG_UNIT}'", author=LONG_MAIL,
+            scores=f"[{{unit: '{LONG_UNIT}', points: 990, out_of: 1000, rank: 1}}]",
+            attendees=f"['Nguyễn Văn A, Giám đốc, {LONG_UNIT}']"),
+    })
+    code, _, err = build(folder, tmp_path / "site")
+    assert code == 0, err
+    paths = ["bai-viet/hoi-nghi-tong-ket/"]
+    unit = [p.parent.relative_to(tmp_path / "site").as_posix() + "/"
+            for p in (tmp_path / "site").glob("don-vi/*/index.html")]
+    paths += unit
+    with tools.serve_directory(tmp_path / "site", "/tin/") as served:
+        for path in paths:
+            page.goto(served + path)
+            for px in (320, 375, 600):
+                page.set_viewport_size({"width": px, "height": 800})
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= px, f"/{path} at {px} px scrolls sideways: {scroll} > {px}"
+                # Nor does a box scroll inside the page: the text itself wraps.
+                wide = page.evaluate("""[...document.querySelectorAll('main *')]
+                    .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+                    .map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""")
+                assert wide == [], f"/{path} at {px} px: {wide[:3]} stand out to the right"
