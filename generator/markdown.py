@@ -12,6 +12,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from .cache import digest
 from .model import Body, Heading
@@ -21,10 +22,11 @@ from .slugs import slugify
 _TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
          "ins", "sub", "sup", "mark", "small", "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt",
          "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "a", "img", "figure",
-         "figcaption", "abbr", "span", "div"}
+         "figcaption", "abbr", "span", "div", "section"}
 _ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
-    "a": {"href", "title"},
+    "a": {"href", "title", "id"},
+    "li": {"id"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"colspan", "rowspan"},
@@ -34,7 +36,10 @@ _ATTRIBUTES = {
 }
 _VALUES = {"div": {"role": {"region"}, "tabindex": {"0"}}}  # the scrolling box of a table, nothing else
 _ALIGN = {"text-align:left": "al-left", "text-align:center": "al-center", "text-align:right": "al-right"}
-_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"table-scroll"}}
+_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"table-scroll"},
+            # footnotes (mdit-py-plugins' footnote plugin)
+            "sup": {"footnote-ref"}, "section": {"footnotes"}, "hr": {"footnotes-sep"}, "ol": {"footnotes-list"},
+            "li": {"footnote-item"}, "a": {"footnote-backref"}}
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +77,9 @@ def _table_close(self, tokens, idx, options, env):
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    footnote_plugin(md)
     anchors_plugin(md, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "muc")
     md.add_render_rule("th_open", _aligned_cell)
     md.add_render_rule("td_open", _aligned_cell)

@@ -120,3 +120,32 @@ def test_long_urls_emails_units_and_cells_wrap_on_phones(tmp_path, page):
                     .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
                     .map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""")
                 assert wide == [], f"/{path} at {px} px: {wide[:3]} stand out to the right"
+
+
+# 12. Strikethrough, bare web addresses and footnotes, as editors paste them from Word.
+
+def _body(text: str) -> tuple[str, list]:
+    from generator.markdown import Resolver, render
+
+    body, problems = render(text, Resolver("reports/2023/a.md", "/tin/", frozenset()), 5)
+    return body.html, problems
+
+
+def test_strikethrough():
+    assert _body("Kế hoạch ~~cũ~~ mới.")[0] == "<p>Kế hoạch <s>cũ</s> mới.</p>\n"
+
+
+def test_bare_web_addresses_become_links():
+    html, problems = _body("Xem https://snv.example.gov.vn/tin/a.html và www.example.gov.vn hôm nay.")
+    assert problems == []
+    assert '<a href="https://snv.example.gov.vn/tin/a.html" rel="noopener noreferrer">https://snv.example.gov.vn/tin/a.html</a>' in html
+    assert '<a href="http://www.example.gov.vn" rel="noopener noreferrer">www.example.gov.vn</a>' in html
+
+
+def test_footnotes_are_kept_and_linked_both_ways():
+    html, problems = _body("Tổng điểm đạt 994 điểm.[^1]\n\n[^1]: Theo biên bản chấm điểm ngày 10/12.\n")
+    assert problems == []
+    assert "Theo biên bản chấm điểm ngày 10/12." in html
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1" rel="noopener noreferrer">[1]</a></sup>' in html
+    assert '<li id="fn1" class="footnote-item">' in html
+    assert 'href="#fnref1"' in html
