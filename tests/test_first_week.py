@@ -149,3 +149,84 @@ def test_footnotes_are_kept_and_linked_both_ways():
     assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1" rel="noopener noreferrer">[1]</a></sup>' in html
     assert '<li id="fn1" class="footnote-item">' in html
     assert 'href="#fnref1"' in html
+
+
+# 11. Links: query strings kept, deep nesting refused with its line, ftp:/data:/file: and
+#     empty links explained.
+
+def _site_body(tmp_path, body: str, files: dict | None = None):
+    folder = content(tmp_path / "content", {"reports/2023/a.md": article("Bài", "2023-03-01", body=body),
+                                            **(files or {})})
+    return build(folder, tmp_path / "site")
+
+
+def test_local_link_keeps_its_query_string(tmp_path):
+    code, _, err = _site_body(tmp_path, "[Tải](../../media/a.pdf?v=2#page=3)", {"media/a.pdf": b"%PDF-1.4\n"})
+    assert code == 0, err
+    html = (tmp_path / "site/bai-viet/bai/index.html").read_text("utf-8")
+    assert 'href="/tin/media/a.pdf?v=2#page=3"' in html
+
+
+@pytest.mark.parametrize("body, line", [
+    ("Mở đầu.\n\n" + "".join("  " * i + "- mục\n" for i in range(10)), 16),
+    ("Mở đầu.\n\n" + ">" * 20 + " trích dẫn sâu\n", 7),
+])
+def test_deep_nesting_is_an_error_with_its_line(tmp_path, body, line):
+    code, _, err = _site_body(tmp_path, body)
+    assert code == 1
+    [message] = errors(err)
+    assert f"reports/2023/a.md:{line}: body: " in message and "nested" in message
+
+
+@pytest.mark.parametrize("link, expected", [
+    ("ftp://ftp.example.gov.vn/bao-cao.pdf", "ftp: links do not open in today's web browsers"),
+    ("data:text/plain,xin-chao", "data: links are not shown on the site"),
+])
+def test_ftp_and_data_links_are_explained(tmp_path, link, expected):
+    code, _, err = _site_body(tmp_path, f"[Tệp]({link})")
+    assert code == 0, err
+    [warning] = warnings(err)
+    assert "reports/2023/a.md:5: link: " in warning and expected in warning
+
+
+def test_file_links_are_refused_like_windows_paths(tmp_path):
+    code, _, err = _site_body(tmp_path, "[Ảnh](file:///C:/Users/Lan/anh.jpg) và [Ảnh](C:\\Users\\Lan\\anh.jpg)")
+    assert code == 1
+    first, second = sorted(errors(err), key=lambda line: "file:" not in line)
+    assert "link: 'file:///C:/Users/Lan/anh.jpg' is a path on one computer, not in the content folder" in first
+    assert "link: 'C:\\Users\\Lan\\anh.jpg' is a path on one computer, not in the content folder" in second
+    assert first.split("; ", 1)[1] == second.split("; ", 1)[1]
+
+
+def test_empty_link_target_says_the_address_is_missing(tmp_path):
+    code, _, err = _site_body(tmp_path, "Xem [báo cáo]().")
+    assert code == 1
+    [message] = errors(err)
+    assert "link: the link [báo cáo] has no address" in message
+    assert "content folder" not in message
+
+
+# 5. A wrong-case path gets the existing file suggested; paths are shown as written.
+
+def test_wrong_case_image_path_suggests_the_file(tmp_path):
+    folder = content(tmp_path / "content", {
+        "media/2023/Anh-Hoi-Nghi.JPG": b"\xff\xd8\xff\xe0",
+        "reports/2023/a.md": "---\ntitle: Bài\ndate: 2023-03-01\nimages:\n  - src: ../../media/2023/anh-hoi-nghi.jpg\n"
+                             "---\n![Ảnh](../../media/2023/anh-hoi-nghi.jpg)\n",
+    })
+    code, _, err = build(folder, tmp_path / "site")
+    assert code == 1
+    found = errors(err)
+    assert len(found) == 2
+    for line in found:
+        assert "'../../media/2023/anh-hoi-nghi.jpg' does not exist in the content folder" in line.replace('"', "'")
+        assert 'did you mean "/media/2023/Anh-Hoi-Nghi.JPG"?' in line
+
+
+def test_paths_in_messages_are_shown_as_written(tmp_path):
+    code, _, err = _site_body(tmp_path, "[Bài cũ](../2023/tổng-kết-cũ.md) và ![Ảnh](C:\\Users\\Lan\\ảnh.jpg)")
+    assert code == 1
+    text = "\n".join(errors(err))
+    assert "'../2023/tổng-kết-cũ.md' does not exist in the content folder" in text
+    assert "'C:\\Users\\Lan\\ảnh.jpg' is a path on one computer" in text
+    assert "%" not in text
