@@ -230,3 +230,32 @@ def test_paths_in_messages_are_shown_as_written(tmp_path):
     assert "'../2023/tổng-kết-cũ.md' does not exist in the content folder" in text
     assert "'C:\\Users\\Lan\\ảnh.jpg' is a path on one computer" in text
     assert "%" not in text
+
+
+# 4. points: 994/1000 keeps the 1000; points: 1.000 is not silently one.
+
+def _scores(tmp_path, row: str):
+    folder = content(tmp_path / "content", {
+        "reports/2023/a.md": article("Bài", "2023-03-01", scores=f"\n  - {row}")})
+    return build(folder, tmp_path / "site")
+
+
+def test_points_with_a_slash_suggests_points_and_out_of(tmp_path):
+    code, _, err = _scores(tmp_path, "{unit: Sở Nội vụ tỉnh Hà Nam, points: 994/1000}")
+    assert code == 1
+    [message] = errors(err)
+    assert 'scores[1].points: "994/1000" is the points and the maximum in one' in message
+    assert "write points: 994 and out_of: 1000" in message
+
+
+def test_points_with_a_thousands_dot_warns(tmp_path):
+    code, _, err = _scores(tmp_path, "{unit: Sở Nội vụ tỉnh Hà Nam, points: 1.000}")
+    assert code == 0, err
+    [message] = warnings(err)
+    assert 'scores[1].points: 1.000 is read as the number 1' in message
+    assert "write points: 1000 if you mean 1000" in message
+
+
+def test_points_with_decimals_do_not_warn(tmp_path):
+    code, _, err = _scores(tmp_path, "{unit: Sở Nội vụ tỉnh Hà Nam, points: 99.5, out_of: 100}")
+    assert code == 0 and warnings(err) == []
