@@ -259,3 +259,49 @@ def test_points_with_a_thousands_dot_warns(tmp_path):
 def test_points_with_decimals_do_not_warn(tmp_path):
     code, _, err = _scores(tmp_path, "{unit: Sở Nội vụ tỉnh Hà Nam, points: 99.5, out_of: 100}")
     assert code == 0 and warnings(err) == []
+
+
+# 14. A score table with ranks only has no empty "Điểm" column.
+# 15. The source label reads "Nguồn"; no link says only "báo cáo".
+
+RANKS_ONLY = ("\n  - {unit: Sở Nội vụ tỉnh Hà Nam, rank: 1}\n  - {unit: Sở Nội vụ tỉnh Nam Định, rank: 2}")
+CLUSTERS = ("- name: Cụm thi đua Bắc Bộ\n  slug: bac-bo\n  members: [Sở Nội vụ tỉnh Hà Nam, Sở Nội vụ tỉnh Nam Định]\n")
+
+
+@pytest.fixture(scope="module")
+def ranked_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ranked")
+    folder = content(root / "content", {
+        "clusters.yaml": CLUSTERS,
+        "reports/2023/a.md": article(
+            "Hội nghị tổng kết năm 2023", "2023-12-20", cluster="Cụm thi đua Bắc Bộ", period="2023",
+            scores=RANKS_ONLY, source="https://snv.example.gov.vn/tin-tuc/a.html",
+            awards="\n  - {award: Cờ thi đua, recipient: Sở Nội vụ tỉnh Hà Nam}",
+            elected="\n  term: 2024\n  chair: Sở Nội vụ tỉnh Nam Định"),
+        "reports/2024/b.md": article(
+            "Hội nghị sơ kết năm 2024", "2024-07-01", cluster="Cụm thi đua Bắc Bộ", period="2024"),
+    })
+    code, _, err = build(folder, root / "site")
+    assert code == 0, err
+    return root / "site"
+
+
+def _page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("path", ["bai-viet/hoi-nghi-tong-ket-nam-2023/", "cum-thi-dua/bac-bo/",
+                                  "don-vi/so-noi-vu-tinh-ha-nam/"])
+def test_rank_only_score_tables_have_no_points_column(ranked_site, path):
+    html = _page(ranked_site, path)
+    table = html[html.index('<table class="scores">'):]
+    table = table[:table.index("</table>")]
+    assert "Xếp hạng</th>" in table and ">Điểm</th>" not in table and 'class="num"' not in table
+
+
+def test_source_label_and_report_links(ranked_site):
+    html = _page(ranked_site, "bai-viet/hoi-nghi-tong-ket-nam-2023/")
+    assert "<dt>Nguồn</dt>" in html and "Nguồn gốc" not in html
+    for path in ("cum-thi-dua/bac-bo/", "don-vi/so-noi-vu-tinh-nam-dinh/", "don-vi/so-noi-vu-tinh-ha-nam/"):
+        page = _page(ranked_site, path)
+        assert ">báo cáo</a>" not in page.lower(), path
