@@ -305,3 +305,28 @@ def test_source_label_and_report_links(ranked_site):
     for path in ("cum-thi-dua/bac-bo/", "don-vi/so-noi-vu-tinh-nam-dinh/", "don-vi/so-noi-vu-tinh-ha-nam/"):
         page = _page(ranked_site, path)
         assert ">báo cáo</a>" not in page.lower(), path
+
+
+# 16. Year pages file reports by the year of their date, as the docs say; kind: other has
+#     no label, as the docs say.
+
+def test_year_pages_file_by_the_dates_year_as_documented(tmp_path, project_root):
+    folder = content(tmp_path / "content", {
+        "reports/2023/a.md": article("Tổng kết năm 2022", "2023-01-10", period="2022")})
+    assert build(folder, tmp_path / "site")[0] == 0
+    assert "Tổng kết năm 2022" in (tmp_path / "site/nam/2023/index.html").read_text("utf-8")
+    assert not (tmp_path / "site/nam/2022").exists()
+    docs = " ".join((project_root / "docs/content-format.md").read_text("utf-8").split())
+    assert "The year pages file every article by the year of its `date`" in docs
+    assert "under their period on the year pages" not in docs
+
+
+def test_kind_other_has_no_label(tmp_path):
+    folder = content(tmp_path / "content", {
+        "clusters.yaml": CLUSTERS,
+        "reports/2023/a.md": article("Gặp mặt đầu xuân", "2023-02-01", kind="other", cluster="Cụm thi đua Bắc Bộ")})
+    assert build(folder, tmp_path / "site")[0] == 0
+    for path in ("bai-viet/gap-mat-dau-xuan/", "cum-thi-dua/bac-bo/", "nam/2023/", ""):
+        html = (tmp_path / "site" / path / "index.html").read_text("utf-8")
+        assert "Gặp mặt đầu xuân" in html
+        assert "Khác" not in html, path
