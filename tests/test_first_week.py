@@ -330,3 +330,20 @@ def test_kind_other_has_no_label(tmp_path):
         html = (tmp_path / "site" / path / "index.html").read_text("utf-8")
         assert "Gặp mặt đầu xuân" in html
         assert "Khác" not in html, path
+
+
+# 3. UTF-16 without a byte-order mark is named as UTF-16, with a command that works.
+
+@pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_bom_is_named(tmp_path, codec, name):
+    text = article("Hội nghị tổng kết", "2023-12-20", body="Nội dung báo cáo.")
+    folder = content(tmp_path / "content", {"reports/2023/a.md": text.encode(codec)})
+    code, _, err = build(folder, tmp_path / "site")
+    assert code == 1
+    [message] = errors(err)
+    assert "the file is not UTF-8 (it looks like UTF-16" in message
+    assert "CP1258" not in message and "1258" not in message
+    assert f"iconv -f {name} -t UTF-8" in message
+    import subprocess
+    fixed = subprocess.run(["iconv", "-f", name, "-t", "UTF-8"], input=text.encode(codec), capture_output=True)
+    assert fixed.stdout.decode("utf-8") == text
