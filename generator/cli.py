@@ -79,18 +79,28 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     from .newpost import new_article
 
+    from .model import ArticleDate
+
     date = None
     if args.date:
         try:
-            date = dt.date.fromisoformat(args.date)
+            if len(args.date.strip()) == 7:         # 2024-12: only the month is known
+                year, month = args.date.strip().split("-")
+                date = ArticleDate(int(year), int(month))
+                dt.date(date.year, date.month, 1)
+            else:
+                date = dt.date.fromisoformat(args.date)
         except ValueError:
-            print(f"--date: {args.date!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20", file=sys.stderr)
+            print(f"--date: {args.date!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20, or YYYY-MM "
+                  "when only the month is known", file=sys.stderr)
             return 1
+    warnings: list[Problem] = []
     try:
-        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date)
+        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date, warnings=warnings)
     except BuildFailed as exc:
         _problems(exc.problems)
         return 1
+    _problems(warnings)
     print(f"wrote {path.as_posix()}: fill in the fields, then run confsite serve to see it")
     return 0
 
@@ -160,7 +170,8 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="start a new report with a front-matter skeleton")
     n.add_argument("title", help='the headline, e.g. "Hội nghị tổng kết công tác thi đua năm 2024"')
     n.add_argument("--cluster", help="the cluster's name or slug as in clusters.yaml")
-    n.add_argument("--date", help="the conference date, YYYY-MM-DD (default: today)")
+    n.add_argument("--date", help="the conference date, YYYY-MM-DD, or YYYY-MM when only the month is known "
+                   "(default: today)")
     n.add_argument("--content", default="content", help="content folder (default: content)")
     n.set_defaults(func=cmd_new)
     p = sub.add_parser("publish", help="build for production and switch DEST/current to the new release")

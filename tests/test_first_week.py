@@ -347,3 +347,29 @@ def test_utf16_without_bom_is_named(tmp_path, codec, name):
     import subprocess
     fixed = subprocess.run(["iconv", "-f", name, "-t", "UTF-8"], input=text.encode(codec), capture_output=True)
     assert fixed.stdout.decode("utf-8") == text
+
+
+# 6. confsite new: month-only dates; a cluster not in clusters.yaml is not an error.
+
+def test_new_accepts_a_month_only_date(tmp_path, monkeypatch):
+    folder = content(tmp_path / "content", {})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("new", "Sơ kết công tác tháng 12", "--date", "2024-12")
+    assert code == 0, err
+    path = tmp_path / "content/reports/2024/so-ket-cong-tac-thang-12.md"
+    assert "\ndate: 2024-12\n" in path.read_text("utf-8")
+    assert build(folder, tmp_path / "site")[0] == 0
+    page = (tmp_path / "site/bai-viet/so-ket-cong-tac-thang-12/index.html").read_text("utf-8")
+    assert 'datetime="2024-12"' in page
+
+
+def test_new_with_an_unregistered_cluster_writes_and_says_how_to_register(tmp_path, monkeypatch):
+    content(tmp_path / "content", {"clusters.yaml": CLUSTERS})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("new", "Tổng kết năm 2024", "--cluster", "Cụm thi đua Tây Nam Bộ", "--date", "2024-12-20")
+    assert code == 0, err
+    text = (tmp_path / "content/reports/2024/tong-ket-nam-2024.md").read_text("utf-8")
+    assert "cluster: Cụm thi đua Tây Nam Bộ" in text
+    assert err.startswith("warning: content/clusters.yaml: cluster: \"Cụm thi đua Tây Nam Bộ\" is not in clusters.yaml")
+    assert "did you mean" not in err and "Bắc Bộ" not in err       # no unrelated cluster offered
+    assert "add it to content/clusters.yaml" in err and "- name: Cụm thi đua Tây Nam Bộ" in err
