@@ -373,3 +373,18 @@ def test_new_with_an_unregistered_cluster_writes_and_says_how_to_register(tmp_pa
     assert err.startswith("warning: content/clusters.yaml: cluster: \"Cụm thi đua Tây Nam Bộ\" is not in clusters.yaml")
     assert "did you mean" not in err and "Bắc Bộ" not in err       # no unrelated cluster offered
     assert "add it to content/clusters.yaml" in err and "- name: Cụm thi đua Tây Nam Bộ" in err
+
+
+# 2. The duplicate-address error quotes the slug where it says slug.
+
+def test_duplicate_slug_message_quotes_the_slug(tmp_path):
+    folder = content(tmp_path / "content", {
+        "reports/a.md": article("Cụm thi đua Bắc Bộ tổng kết năm 2022", slug="bac-bo-2022"),
+        "reports/b.md": article("Hội nghị khác", slug="bac-bo-2022"),
+    })
+    code, _, err = build(folder, tmp_path / "site")
+    assert code == 1
+    [message] = errors(err)
+    assert 'reports/b.md:4: slug: "bac-bo-2022" would be published at /bai-viet/bac-bo-2022/, which ' in message
+    assert 'reports/a.md:4 ("Cụm thi đua Bắc Bộ tổng kết năm 2022") already uses; give one of them another slug' in message
+    assert 'slug: "Hội nghị khác"' not in message
