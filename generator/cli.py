@@ -69,8 +69,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     advice = advise(result.site)
     _problems([*result.warnings, *advice], limit)
-    print(f"check passed: {len(result.site.articles)} articles (drafts included), no errors, "
-          f"{len(result.warnings) + len(advice)} warning(s)")
+    # `build` shows the build's warnings for published articles only; say where the rest come from.
+    drafts = {a.display for a in (*result.site.articles, *result.site.pages) if a.draft}
+    shown = set(result.warnings)
+    in_drafts = sum(p.path in drafts for p in shown)
+    total = len(shown | set(advice))
+    split = ""
+    if total:
+        split = (f": {len(shown) - in_drafts} that confsite build also gives, {in_drafts} in drafts (build leaves "
+                 f"drafts out), {total - len(shown)} advice that only check gives")
+    print(f"check passed: {len(result.site.articles)} articles (drafts included), no errors, {total} warning(s){split}")
     return 0
 
 

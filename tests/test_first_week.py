@@ -388,3 +388,26 @@ def test_duplicate_slug_message_quotes_the_slug(tmp_path):
     assert 'reports/b.md:4: slug: "bac-bo-2022" would be published at /bai-viet/bac-bo-2022/, which ' in message
     assert 'reports/a.md:4 ("Cụm thi đua Bắc Bộ tổng kết năm 2022") already uses; give one of them another slug' in message
     assert 'slug: "Hội nghị khác"' not in message
+
+
+# 7. check and build count warnings differently: check says why.
+
+def test_check_explains_how_its_warnings_differ_from_builds(tmp_path):
+    folder = content(tmp_path / "content", {
+        "clusters.yaml": CLUSTERS,
+        "reports/2023/a.md": article("Tổng kết", "2023-12-20", cluster="Cụm thi đua Nam Bộ", summary="Tóm tắt."),
+        "reports/2023/b.md": article("Hội nghị sơ kết", "2023-07-01"),     # advice: no summary
+        "reports/2023/c.md": article("Nháp", "2023-08-01", draft="true", cluster="Cụm thi đua Tây Bắc",
+                                     summary="Tóm tắt."),
+    })
+    code, out, err = build(folder, tmp_path / "site")
+    assert code == 0
+    built = len(warnings(err))
+    assert f"{built} warning(s)" in out
+    code, out, err = run("check", "--content", str(folder))
+    assert code == 0
+    checked = len(warnings(err))
+    assert checked > built + 1
+    drafts = sum("c.md" in w for w in warnings(err))
+    assert (f"{checked} warning(s): {built} that confsite build also gives, {drafts} in drafts (build leaves "
+            f"drafts out), {checked - built - drafts} advice that only check gives") in out
