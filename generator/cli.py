@@ -141,7 +141,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 1
     except PublishError as exc:
         _problems(exc.problems)
-        print(f"publish failed: {exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        what = "rollback" if args.rollback else "publish failed"
+        print(f"{what}: {exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=sys.stderr)
         return 1
     removed = f", removed {len(result.removed)} old release(s)" if result.removed else ""
     print(f"published {result.files} files as {dest}/releases/{result.release}; {dest}/current points at it"

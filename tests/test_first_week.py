@@ -411,3 +411,20 @@ def test_check_explains_how_its_warnings_differ_from_builds(tmp_path):
     drafts = sum("c.md" in w for w in warnings(err))
     assert (f"{checked} warning(s): {built} that confsite build also gives, {drafts} in drafts (build leaves "
             f"drafts out), {checked - built - drafts} advice that only check gives") in out
+
+
+# 8. publish --rollback with no earlier release says so, not "publish failed".
+
+def test_rollback_without_an_earlier_release(tmp_path):
+    folder = content(tmp_path / "content", {"reports/2023/a.md": article("Bài", "2023-03-01")})
+    dest = tmp_path / "www"
+    code, _, err = run("publish", "--rollback", str(dest))
+    assert code == 1
+    assert err.strip() == f"rollback: nothing was published to {dest} yet, so there is no earlier release to go back to"
+    assert run("publish", str(dest), "--content", str(folder))[0] == 0
+    live = (dest / "current").resolve()
+    code, _, err = run("publish", "--rollback", str(dest))
+    assert code == 1
+    assert "publish failed" not in err
+    assert err.startswith(f"rollback: there is no earlier release to go back to: {live.name} is the only release")
+    assert (dest / "current").resolve() == live
