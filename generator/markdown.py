@@ -75,6 +75,7 @@ def _table_close(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
+_LINK_ENDINGS = ("vn", "com", "net", "org", "gov", "edu", "int", "info")
 _SCRIPT_SCHEME = re.compile(r"^(javascript|vbscript):", re.IGNORECASE)
 
 
@@ -86,6 +87,9 @@ def _valid_link(url: str) -> bool:
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
+    # An address without https:// is a link only under these endings: with linkify's
+    # default (every two-letter country code) a file name such as bao-cao.md became a link.
+    md.linkify.tlds(list(_LINK_ENDINGS))
     footnote_plugin(md)
     # file: and data: links become link tokens, so that paths.classify can tell the editor
     # what is wrong with them (markdown-it's own check leaves them as literal text without

@@ -140,6 +140,7 @@ def test_bare_web_addresses_become_links():
     assert problems == []
     assert '<a href="https://snv.example.gov.vn/tin/a.html" rel="noopener noreferrer">https://snv.example.gov.vn/tin/a.html</a>' in html
     assert '<a href="http://www.example.gov.vn" rel="noopener noreferrer">www.example.gov.vn</a>' in html
+    assert _body("Xem tệp bao-cao.md và ban-ghi.py.")[0] == "<p>Xem tệp bao-cao.md và ban-ghi.py.</p>\n"
 
 
 def test_footnotes_are_kept_and_linked_both_ways():
