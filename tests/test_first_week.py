@@ -60,10 +60,11 @@ def test_scratch_build_does_not_record_addresses(tmp_path):
 
 # 10. The preview's QR codes encode the portal address, and the preview says so.
 
+@pytest.mark.tool
 def test_preview_qr_codes_encode_the_portal_address(tmp_path):
     import tools
-    from generator import pipeline
-    from generator.serve import Preview
+    from generator.build import pipeline
+    from generator.commands.serve import Preview
 
     folder = content(tmp_path / "content", {"reports/2023/a.md": article("Bài thật", "2023-03-01")})
     preview = Preview(folder, "127.0.0.1", 8765, 35729, log=lambda line: None)
@@ -125,7 +126,7 @@ def test_long_urls_emails_units_and_cells_wrap_on_phones(tmp_path, page):
 # 12. Strikethrough, bare web addresses and footnotes, as editors paste them from Word.
 
 def _body(text: str) -> tuple[str, list]:
-    from generator.markdown import Resolver, render
+    from generator.content.markdown import Resolver, render
 
     body, problems = render(text, Resolver("reports/2023/a.md", "/tin/", frozenset()), 5)
     return body.html, problems
@@ -335,6 +336,7 @@ def test_kind_other_has_no_label(tmp_path):
 
 # 3. UTF-16 without a byte-order mark is named as UTF-16, with a command that works.
 
+@pytest.mark.tool
 @pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
 def test_utf16_without_bom_is_named(tmp_path, codec, name):
     text = article("Hội nghị tổng kết", "2023-12-20", body="Nội dung báo cáo.")
