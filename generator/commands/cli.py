@@ -79,8 +79,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     advice = advise(result.site)
     _problems([*result.warnings, *advice], limit, tr)
-    _say(tr, N_("check passed: {articles} articles (drafts included), no errors, {warnings} warning(s)",
-                articles=len(result.site.articles), warnings=len(result.warnings) + len(advice)))
+    # `build` shows the build's warnings for published articles only; say where the rest come from.
+    drafts = {a.display for a in (*result.site.articles, *result.site.pages) if a.draft}
+    shown = set(result.warnings)
+    in_drafts = sum(p.path in drafts for p in shown)
+    total = len(shown | set(advice))
+    split = ""
+    if total:
+        split = N_(": {build} that confsite build also gives, {drafts} in drafts (build leaves drafts out), "
+                   "{advice} advice that only check gives", build=len(shown) - in_drafts, drafts=in_drafts,
+                   advice=total - len(shown))
+    _say(tr, N_("check passed: {articles} articles (drafts included), no errors, {warnings} warning(s){split}",
+                articles=len(result.site.articles), warnings=total, split=split))
     return 0
 
 
@@ -88,21 +98,30 @@ def cmd_new(args: argparse.Namespace) -> int:
     tr = getattr(args, "tr", ENGLISH)
     import datetime as dt
 
+    from ..content.model import ArticleDate
     from .newpost import new_article
 
     date = None
     if args.date:
         try:
-            date = dt.date.fromisoformat(args.date)
+            if len(args.date.strip()) == 7:         # 2024-12: only the month is known
+                year, month = args.date.strip().split("-")
+                date = ArticleDate(int(year), int(month))
+                dt.date(date.year, date.month, 1)
+            else:
+                date = dt.date.fromisoformat(args.date)
         except ValueError:
-            _say(tr, N_("--date: {value} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20", value=repr(args.date)),
-                 file=sys.stderr)
+            _say(tr, N_("--date: {value} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20, or YYYY-MM "
+                        "when only the month is known", value=repr(args.date)), file=sys.stderr)
             return 1
+    warnings: list[Problem] = []
     try:
-        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date, language=tr.language)
+        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date, warnings=warnings,
+                           language=tr.language)
     except BuildFailed as exc:
         _problems(exc.problems, tr=tr)
         return 1
+    _problems(warnings, tr=tr)
     _say(tr, N_("wrote {path}: fill in the fields, then run confsite serve to see it", path=path.as_posix()))
     return 0
 
@@ -138,8 +157,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 1
     except PublishError as exc:
         _problems(exc.problems, tr=tr)
-        _say(tr, N_("publish failed: {message}", message=exc.message) + (("; " + exc.hint) if exc.hint else ""),
-             file=sys.stderr)
+        message = N_("rollback: {message}", message=exc.message) if args.rollback else \
+            N_("publish failed: {message}", message=exc.message)
+        _say(tr, message + (("; " + exc.hint) if exc.hint else ""), file=sys.stderr)
         return 1
     removed = N_(", removed {n} old release(s)", n=len(result.removed)) if result.removed else ""
     _say(tr, N_("published {files} files as {dest}/releases/{release}; {dest}/current points at it{removed} in {seconds} s",
@@ -183,7 +203,8 @@ def parser(tr: Translator = ENGLISH) -> argparse.ArgumentParser:
     n = sub.add_parser("new", help=t(N_("start a new report with a front-matter skeleton")))
     n.add_argument("title", help=t(N_('the headline, e.g. "Hội nghị tổng kết công tác thi đua năm 2024"')))
     n.add_argument("--cluster", help=t(N_("the cluster's name or slug as in clusters.yaml")))
-    n.add_argument("--date", help=t(N_("the conference date, YYYY-MM-DD (default: today)")))
+    n.add_argument("--date", help=t(N_("the conference date, YYYY-MM-DD, or YYYY-MM when only the month is known "
+                                       "(default: today)")))
     n.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
     _lang(n, t)
     n.set_defaults(func=cmd_new)

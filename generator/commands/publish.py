@@ -247,6 +247,9 @@ def rollback(dest: Path) -> tuple[str, str]:
     with _lock(dest):
         _check_dest(dest)
         live = current(dest)
+        if live is None and not releases(dest):
+            raise PublishError(N_("nothing was published to {dest} yet, so there is no earlier release to go back to",
+                                  dest=dest))
         if live not in releases(dest):
             raise PublishError(N_("{link} does not point at a release", link=dest / CURRENT), N_("publish first"))
         past = history(dest)
@@ -254,8 +257,10 @@ def rollback(dest: Path) -> tuple[str, str]:
             past = past[:len(past) - 1 - past[::-1].index(live)]
         earlier = [n for n in past if n != live]
         if not earlier:
-            raise PublishError(N_("{release} is the oldest release kept in {folder}; there is none to roll back to",
-                                  release=live, folder=dest / RELEASES), N_("publish the content you want instead"))
+            which = N_("the only release") if releases(dest) == [live] else N_("the oldest release kept")
+            raise PublishError(N_("there is no earlier release to go back to: {release} is {which} in {folder}",
+                                  release=live, which=which, folder=dest / RELEASES),
+                               N_("publish the content you want instead"))
         target = earlier[-1]
         if not (dest / RELEASES / target / MARKER).is_file():
             raise PublishError(N_("release {release} is incomplete", release=target), N_("publish again instead"))

@@ -13,6 +13,7 @@ from typing import Any
 from ..core import yamldoc
 from ..core.errors import Report, suggestion
 from ..core.messages import N_
+from ..core.yamldoc import DottedNumber
 from .model import ArticleDate
 from ..core.slugs import MAX_SLUG, SLUG_RE, clean_name, is_slug, slugify
 
@@ -101,6 +102,11 @@ class Fields:
             return None
         if isinstance(value, str):
             text = value.strip()
+            both = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)", text)
+            if both and key == "points":
+                self.error(key, N_("{value} is the points and the maximum in one", value=_show(text)),
+                           N_("write points: {points} and out_of: {out_of}", points=both[1], out_of=both[2]))
+                return None
             if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) or re.fullmatch(r"\d+,\d+", text):
                 fixed = text.replace(".", "") if "," not in text else text.replace(",", ".")
                 self.error(key, N_("{value} is written the Vietnamese way", value=_show(text)),
@@ -111,6 +117,14 @@ class Fields:
             self.error(key, N_("{value} is not a number", value=_show(value)),
                        N_("write {key}: {example}", key=key, example=example))
             return None
+        if isinstance(value, DottedNumber):
+            whole = value.text.replace(".", "")
+            number = f"{value:g}"
+            self.warn(key, N_("{text} is read as the number {number}", text=value.text, number=number),
+                      N_("write {key}: {whole} if you mean {whole} (no dots between thousands: the site shows "
+                         "numbers the Vietnamese way by itself), or {key}: {number} if you mean {number}",
+                         key=key, whole=whole, number=number))
+            return float(value)
         return value
 
     def boolean(self, key: str) -> bool:
