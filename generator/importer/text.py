@@ -1,0 +1,68 @@
+"""Plain-text helpers for reading Vietnamese reports: sentences, numbers, folding.
+
+The facts are found by patterns on *folded* text (lowercase, accents removed, đ → d).
+Folding an NFC string keeps its length for Vietnamese letters, so a match's span in
+the folded text is the same span in the original, and the original spelling is kept.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..slugs import fold as _fold
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=[\"“'(]?[A-ZĐÀ-ỸÂÊÔƠƯĂ0-9])")
+_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|Đ/c|đ/c|ThS|TS|PGS|GS|Ths|Bs|ông|bà)|\b[A-ZĐ](?:\.[A-ZĐ])*)\.$")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Folded text of the same length as *text* (NFC in), so spans carry over."""
+    folded = _fold(text)
+    if len(folded) == len(text):
+        return folded
+    # A character that folds to more or less than one: fold one by one, padding.
+    return "".join((_fold(c) + " ")[:1] if c.strip() else c for c in text)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """The sentences of one paragraph; abbreviations such as "TP." or "V.H.N." do not end one."""
+    parts = _SENTENCE_END.split(paragraph.strip())
+    out: list[str] = []
+    for part in parts:
+        if out and _ABBREV_END.search(out[-1]):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    return [s.strip() for s in out if s.strip()]
+
+
+_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^\d+(?:,\d+)?$|^\d+\.\d{1,2}$")
+
+
+def vi_number(text: str) -> int | float | None:
+    """ "1.000" → 1000, "994" → 994, "88,35" → 88.35, "985.5" → 985.5; None if not a number."""
+    text = text.strip()
+    if not _NUMBER.match(text):
+        return None
+    if re.match(r"^\d+\.\d{1,2}$", text):          # a decimal point written the English way
+        value = float(text)
+    else:
+        value = float(text.replace(".", "").replace(",", "."))
+    return int(value) if value.is_integer() else value
+
+
+WORD_NUMBERS = {"nhat": 1, "mot": 1, "nhi": 2, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6,
+                "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+
+
+def one_line(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
