@@ -96,3 +96,62 @@ def test_the_imported_site_builds(site: Path, tmp_path: Path, capsys) -> None:
     assert run("build", "--content", str(site), "--output", str(tmp_path / "prod")) == 0
     assert not any((tmp_path / "prod" / "bai-viet" / yaml.safe_load(split_front_matter(a.read_text("utf-8"))[0])["slug"])
                    .exists() for a in written)
+
+
+HELD_OUT = yaml.safe_load((kit.FIXTURES / "heldout" / "expected.yaml").read_text("utf-8"))
+
+
+def _held_out_site(site: Path) -> Path:
+    with open(site / "clusters.yaml", "a", encoding="utf-8") as f:
+        f.write("\n" + yaml.safe_dump(HELD_OUT["clusters"], allow_unicode=True, sort_keys=False))
+    return site
+
+
+def test_held_out_reports_import_with_nine_facts_in_ten_and_none_invented(site: Path, tmp_path: Path,
+                                                                           capsys) -> None:
+    _held_out_site(site)
+    inputs: list[Path] = []
+    feed_items = []
+    for name, spec in HELD_OUT["reports"].items():
+        report = kit.read_fixture(kit.FIXTURES / "heldout" / f"{name}.txt")
+        if spec["format"] == "html":
+            inputs.append(kit.portal_page(report, tmp_path / "in"))
+        elif spec["format"] == "docx":
+            inputs.append(kit.word_file(report, tmp_path / "in"))
+        elif spec["format"] == "txt":
+            path = tmp_path / "in" / f"{name}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n\n".join([report.title] + [v for k, v in report.blocks if k == "p"]), encoding="utf-8")
+            inputs.append(path)
+        else:
+            feed_items.append(report)
+    inputs.append(kit.rss_feed(feed_items, tmp_path / "in" / "rss.xml"))
+    code, written, out, err = imported(capsys, site, *inputs)
+    assert code == 0, err
+    assert len(written) == len(HELD_OUT["reports"]), out
+    by_source = {}
+    for line in out.splitlines():
+        if " → " in line:
+            label, rest = line.split(" → ", 1)
+            by_source[label] = Path(rest.split(": ")[0])
+    score = kit.Score()
+    report_lines = []
+    feed_n = 0
+    for name, spec in HELD_OUT["reports"].items():
+        expected = {k: v for k, v in spec.items() if k != "format"}
+        if spec["format"] == "feed":
+            feed_n += 1
+            label = next(lbl for lbl in by_source if lbl.endswith(f"rss.xml, item {feed_n}"))
+        else:
+            label = next(lbl for lbl in by_source if Path(lbl).stem == name)
+        drafted, unsure = kit.facts_of(by_source[label])
+        one = kit.Score()
+        one.add(kit.flatten(expected), drafted, unsure)
+        score.add(kit.flatten(expected), drafted, unsure)
+        report_lines.append(f"{name}: {one.right}/{one.expected}; missing {one.missing}; wrong {one.invented}; "
+                            f"marked {one.wrong_but_marked}")
+    summary = "\n".join(report_lines)
+    assert not score.invented, summary
+    assert score.ratio >= 0.9, summary
+    # the editor is told where the drafts need checking
+    assert "to review" in out

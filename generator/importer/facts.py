@@ -128,8 +128,8 @@ def parse_dateline(text: str) -> tuple[str, bool] | None:
 
 SURNAMES = set("""Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Quách Đinh Trịnh Lương Mai
 Đào Cao Lâm Hà Tô Tạ Châu Trương Thái La Kiều Vương Lưu Chu Đoàn Triệu Hứa Nông Lò Đàm Khổng Mạc Tăng Từ Thân Văn
-Lục Phùng Giang Doãn Âu Ninh Tống Viên Khúc Vi Hầu Bạch Quan Đồng Kim Diệp Thạch Lã Lại Nghiêm Hoa Chế Ông Cù
-Đậu Tòng Quang Phí Mạc""".split())
+Lục Phùng Giang Doãn Âu Ninh Tống Viên Khúc Vi Hầu Bạch Quan Kim Diệp Thạch Lã Lại Nghiêm Hoa Chế Cù
+Đậu Tòng Quang Phí Cầm Sầm Hà Lường Điêu Bế Hoàng""".split())
 _STOP_WORDS = {"Giám", "Phó", "Chủ", "Chánh", "Trưởng", "Bí", "Ủy", "Uỷ", "Thứ", "Bộ", "Sở", "Hội", "Cụm", "Tỉnh",
                "UBND", "Tổng", "Ban", "Cục", "Vụ", "Ông", "Bà", "Đồng", "Đ/c"}
 _NOT_NAMES = {"ho chi minh", "ha noi", "ha nam", "ha tinh", "ha giang", "lam dong", "cao bang", "lai chau",
@@ -139,7 +139,7 @@ _TITLE_WORD = re.compile(r"\b(?:ông|bà|đồng chí|đ/c|Ông|Bà|Đồng chí
 ROLE_START = re.compile(
     r"^(?:nguyen\s+)?(?:pho\s+)?(?:giam doc|chanh van phong|chu tich|truong ban|uy vien|bo truong|thu truong|vu truong|"
     r"truong phong|chanh thanh tra|bi thu|can bo|chuyen vien|tong cuc truong|cuc truong|thu ky|truong khoa|"
-    r"truong cum|cum truong|cum pho|truong doan|dai dien lanh dao|chanh an|vien truong|hieu truong|tong giam doc|"
+    r"chi cuc truong|pho chi cuc truong|truong cum|cum truong|cum pho|truong doan|dai dien lanh dao|chanh an|vien truong|hieu truong|tong giam doc|"
     r"ke toan truong|chanh thanh tra so|truong|thu truong thuong truc)\b")
 _ROLE_STOP = re.compile(
     r"\s*(?:;|\.(?:\s|$)|\(|\)|:|\s[-–—]\s(?=[A-ZĐ])|\s+và\s+(?:ông|bà|đồng chí|đ/c|các|lãnh đạo|đại diện)\b|"
@@ -410,24 +410,25 @@ class Extractor:
             if s.caption:
                 continue
             fs = s.folded
-            if not re.search(r"\b(?:to chuc|dien ra|hop|khai mac)\b", fs):
+            if not re.search(r"\b(?:to chuc|dien ra|hop|khai mac|dang cai|tong ket|so ket)\b", fs):
                 continue
             m = re.search(r"\btai\s+(?=(?:trung tam|hoi truong|khach san|thanh pho|tp\.?|tinh|huyen|quan|thi xa|"
                           r"tru so|nha van hoa|phong hop|cung van hoa|trung tam hoi nghi)\b|[A-ZĐ])", fs)
             if m and not re.match(r"hoi nghi\b", fs[m.end():]):
                 rest = s.text[m.end():]
-                stop = re.search(r",(?!\s*(?:tỉnh|thành phố|TP\.?|huyện|quận|thị xã)\s)|\.\s|\.$|;|\s(?:đã|tổ chức|diễn ra)\b", rest)
+                stop = re.search(r",(?!\s*(?:tỉnh|thành phố|TP\.?|huyện|quận|thị xã)\s)|\.\s|\.$|;|\s(?:do|đã|tổ chức|diễn ra)\b", rest)
                 place = rest[:stop.start()] if stop else rest
                 place = place.strip(" ,.")
                 if 4 <= len(place) <= 90:
                     self.facts.location = Fact(upper_first(place), s.text)
-            h = re.search(r"^(?:.*,\s*)?((?:so noi vu\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?\w[\w ]*?)|ubnd tinh|uy ban nhan dan tinh)"
+            h = re.search(r"^(?:.*,\s*)?((?:so noi vu\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?\w[\w ]*?)|ubnd tinh|"
+                          r"uy ban nhan dan tinh)(?:\s*[,–-][^,–]{0,60}[,–-])?"
                           r"\s+(?:da\s+)?(?:to chuc|dang cai|chu tri to chuc)\b", fs)
             d = re.search(r"\bdo\s+(so noi vu\s+.*?|ubnd tinh|uy ban nhan dan tinh)\s+(?:dang cai|to chuc|chu tri)\b", fs)
             hit = d or h
             if hit:
                 found = units_in(hit.group(1), self.registry)
-                if found and found[0].start < 12:
+                if found and found[0].start <= 25:
                     self.facts.host = Fact(found[0].unit, s.text)
                 elif re.fullmatch(r"ubnd tinh|uy ban nhan dan tinh", hit.group(1)):
                     self.facts.host = Fact("Ủy ban nhân dân tỉnh", s.text)
@@ -489,6 +490,8 @@ class Extractor:
                 year = self._year_near(fs, r.end())
                 between = fs[u.end:r.start()] if u.end <= r.start() else fs[r.end():u.start]
                 elected = electing and (year is None or period is None or year > period)
+                guessed_election = not electing and year is not None and period is not None and year > period
+                elected = elected or guessed_election
                 if not electing and re.search(r"\b(?:se|sap)\b", between):
                     continue
                 target = self.facts.elected if elected else self.facts.in_office
@@ -509,7 +512,9 @@ class Extractor:
                     target[role].why = "the text names more than one unit for this role"
                     continue
                 if role not in target:
-                    target[role] = Fact(u.unit, s.text, sure=True)
+                    target[role] = Fact(u.unit, s.text, sure=not guessed_election,
+                                        why="the sentence names the next term without saying it was elected"
+                                        if guessed_election else "")
                 term = target.get("term")
                 if term is None:
                     target["term"] = Fact(year, s.text, sure=sure,
@@ -580,7 +585,7 @@ class Extractor:
                 ra = re.match(r"\s*(?:nam \d{4}\s*)?(?:cho|tang|trao cho|trao tang)\s+", after)
                 if ra:
                     pos = start + len(phrase) + ra.end()
-                    u = next((u for u in units if u.start == pos or (u.start > pos and u.start - pos < 8)), None)
+                    u = next((u for u in units if u.start == pos or (u.start > pos and u.start - pos <= 20)), None)
                     if u:
                         recipient = u.unit
                     else:
@@ -637,6 +642,11 @@ class Extractor:
         for rows in self.source.tables:
             self._score_table(rows, table, sentence_of)
         if table:
+            scale = next((m for s in self.sentences for m in [re.search(
+                r"\bthang diem\s+(\d{1,3}(?:\.\d{3})+|\d+)\b", s.folded)] if m), None)
+            for e in table.values():
+                if scale and "points" in e and "out_of" not in e:
+                    e["out_of"] = vi_number(scale.group(1))
             self._emit_scores(table, sentence_of, sure=True)
             return
         out_of_all = None

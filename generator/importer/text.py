@@ -11,7 +11,7 @@ import unicodedata
 
 from ..slugs import fold as _fold
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=[\"“'(]?[A-ZĐÀ-ỸÂÊÔƠƯĂ0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(]?[A-ZĐÀ-ỸÂÊÔƠƯĂ0-9])")
 _ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|Đ/c|đ/c|ThS|TS|PGS|GS|Ths|Bs|ông|bà)|\b[A-ZĐ](?:\.[A-ZĐ])*)\.$")
 
 
