@@ -155,3 +155,129 @@ def test_held_out_reports_import_with_nine_facts_in_ten_and_none_invented(site: 
     assert score.ratio >= 0.9, summary
     # the editor is told where the drafts need checking
     assert "to review" in out
+
+
+# -- formats and the body --------------------------------------------------------------
+
+def test_word_score_tables_stay_tables_and_formatting_is_kept(site: Path, tmp_path: Path, capsys) -> None:
+    _held_out_site(site)
+    report = kit.read_fixture(kit.FIXTURES / "heldout" / "dong-nam-bo-2024.txt")
+    code, written, out, err = imported(capsys, site, kit.word_file(report, tmp_path / "in"))
+    assert code == 0, err
+    body = split_front_matter(written[0].read_text("utf-8"))[2]
+    assert "| Hạng | Đơn vị | Điểm |\n|---|---|---|\n| 1 | Sở Nội vụ tỉnh Bình Dương | 986 |" in body
+    assert "**Hạng**" not in body.split("\n")[0]
+
+
+def test_portal_pages_keep_headings_lists_emphasis_and_links(site: Path, tmp_path: Path, capsys) -> None:
+    page = tmp_path / "trang.html"
+    page.write_text("""<html><head><title>Tin</title></head><body><nav><a href="/">Trang chủ</a></nav>
+<article><h1>Hội nghị giao ban công tác nội vụ quý III năm 2024</h1>
+<p>Ngày 3/10/2024, Sở Nội vụ tổ chức hội nghị giao ban quý III với <b>toàn thể lãnh đạo</b> các phòng và
+<i>đơn vị trực thuộc</i>; tài liệu xem tại <a href="https://snv.example.gov.vn/tai-lieu">trang tài liệu</a>.</p>
+<h2>Nhiệm vụ quý IV</h2>
+<ul><li>hoàn thành đề án vị trí việc làm của các cơ quan, đơn vị;</li><li>tổ chức thi nâng ngạch công chức.</li></ul>
+<p>Hội nghị thống nhất giao các phòng chuyên môn báo cáo tiến độ hằng tháng cho lãnh đạo Sở.</p></article>
+<footer>Bản quyền © Sở Nội vụ</footer></body></html>""", encoding="utf-8")
+    code, written, out, err = imported(capsys, site, page)
+    assert code == 0, err
+    text = written[0].read_text("utf-8")
+    body = split_front_matter(text)[2]
+    assert "**toàn thể lãnh đạo**" in body and "*đơn vị trực thuộc*" in body
+    assert "[trang tài liệu](<https://snv.example.gov.vn/tai-lieu>)" in body
+    assert "## Nhiệm vụ quý IV" in body and "- tổ chức thi nâng ngạch công chức." in body
+    assert "Trang chủ" not in body and "Bản quyền" not in body
+    assert "\ndate: 2024-10-03\n" in text and "cluster:" not in text
+
+
+def test_a_folder_of_word_files_imports_in_one_go_with_one_summary_line_each(site: Path, tmp_path: Path,
+                                                                               capsys) -> None:
+    folder = tmp_path / "luu-tru"
+    for p in SEEDS[:3]:
+        kit.word_file(kit.read_fixture(p), folder)
+    (folder / "~$tam.docx").write_bytes(b"lock file of an open document")
+    code, written, out, err = imported(capsys, site, folder)
+    assert code == 0, err
+    assert len(written) == 3
+    lines = [line for line in out.splitlines() if " → " in line]
+    assert len(lines) == 3
+    for line in lines:
+        assert "facts drafted" in line and ("to review" in line) and "image(s) copied" in line
+    assert "imported 3 report(s) as drafts" in out
+
+
+# -- never overwrite, and clear errors ------------------------------------------------------
+
+def test_importing_again_never_overwrites(site: Path, tmp_path: Path, capsys) -> None:
+    source = kit.word_file(kit.read_fixture(SEEDS[0]), tmp_path / "in")
+    code, written, _, _ = imported(capsys, site, source)
+    assert code == 0
+    edited = written[0].read_text("utf-8").replace("draft: true", "draft: false")
+    written[0].write_text(edited, encoding="utf-8")
+    media = sorted((site / "media").rglob("*.jpg"))
+    code, again, out, err = imported(capsys, site, source)
+    assert code == 1 and again == []
+    assert "already exists; nothing was written" in err
+    assert written[0].read_text("utf-8") == edited
+    assert sorted((site / "media").rglob("*.jpg")) == media
+
+
+def _encrypted_docx(path: Path) -> Path:
+    import io
+
+    import docx
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    d = docx.Document()
+    d.add_paragraph("Báo cáo tổng kết")
+    plain = io.BytesIO()
+    d.save(plain)
+    plain.seek(0)
+    with open(path, "wb") as out:
+        OOXMLFile(plain).encrypt("matkhau", out)
+    return path
+
+
+def test_unreadable_inputs_fail_clearly_and_the_others_still_import(site: Path, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "in"
+    good = kit.word_file(kit.read_fixture(SEEDS[0]), folder)
+    broken = folder / "hong.docx"
+    broken.write_bytes(good.read_bytes()[:3000])
+    locked = _encrypted_docx(folder / "co-mat-khau.docx")
+    old = folder / "ban-cu.doc"
+    old.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 4000)
+    empty = folder / "trang-trong.html"
+    empty.write_text("<html><head><title>Tin</title></head><body><nav>Trang chủ</nav>"
+                     "<footer>Bản quyền</footer></body></html>", encoding="utf-8")
+    blank = folder / "rong.html"
+    blank.write_bytes(b"")
+    code, written, out, err = imported(capsys, site, good, broken, locked, old, empty, blank)
+    assert code == 1
+    assert len(written) == 1
+    assert f"{broken.as_posix()}: is a damaged Word document" in err
+    assert f"{locked.as_posix()}: the Word file is protected with a password; open it in Word, remove the password" in err
+    assert f"{old.as_posix()}: is an old Word file (.doc)" in err and "save it as \"Word Document (.docx)\"" in err
+    assert f"{empty.as_posix()}: the page has no article text" in err
+    assert f"{blank.as_posix()}: the page is empty" in err
+    assert "Traceback" not in err
+    assert "imported 1 report(s)" in err
+
+
+def test_import_needs_a_content_folder_and_a_known_cluster(site: Path, tmp_path: Path, capsys) -> None:
+    source = kit.word_file(kit.read_fixture(SEEDS[0]), tmp_path / "in")
+    assert run("import", str(source), "--content", str(tmp_path / "khong-co")) == 1
+    assert "is not a content folder (no site.yaml)" in capsys.readouterr().err
+    assert run("import", str(source), "--content", str(site), "--cluster", "Cụm Nam Bộ") == 1
+    assert "is not in clusters.yaml" in capsys.readouterr().err
+    assert not list((site / "reports").rglob("so-noi-vu-hai-phong*"))
+
+
+def test_cluster_given_on_the_command_line_is_used(site: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_text("Hội nghị giao ban Cụm thi đua\n\nNgày 5/3/2024, các Sở Nội vụ trong Cụm tổ chức hội nghị "
+                    "giao ban quý I tại thành phố Thái Nguyên.\n", encoding="utf-8")
+    code, written, out, err = imported(capsys, site, path, extra=("--cluster", "trung-du-mien-nui-phia-bac"))
+    assert code == 0, err
+    meta = yaml.safe_load(split_front_matter(written[0].read_text("utf-8"))[0])
+    assert meta["cluster"] == "Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc"
+    assert str(meta["date"]) == "2024-03-05"

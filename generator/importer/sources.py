@@ -120,7 +120,23 @@ def read_docx(path: Path, label: str) -> list[Source]:
         found = images[im.src]
         found.caption = im.caption
         kept.append(found)
-    return [Source(label, title, markdown, converted.blocks, converted.tables, kept)]
+    return [_dateline(Source(label, title, markdown, converted.blocks[1 if title else 0:], converted.tables, kept))]
+
+
+def _dateline(source: Source) -> Source:
+    """A short first paragraph that is only a date ("Thứ Sáu, 11/12/2020 15:30") is the
+    document's dateline: kept as its date, left out of the body."""
+    from .facts import parse_dateline
+
+    if source.blocks and len(source.blocks[0]) <= 40 and parse_dateline(source.blocks[0]) and \
+            not re.search(r"[^\W\d_]{3,}", re.sub(r"(?i)thứ|ngày|tháng|năm|chủ nhật|sáu|bảy|hai|ba|tư|năm", "",
+                                                 source.blocks[0])):
+        first, _, rest = source.markdown.partition("\n\n")
+        if " ".join(first.split()) == source.blocks[0]:
+            source.dateline = source.dateline or source.blocks[0]
+            source.blocks = source.blocks[1:]
+            source.markdown = rest
+    return source
 
 
 def _title_from_blocks(converted: tomd.Converted) -> tuple[str | None, str]:
@@ -148,7 +164,17 @@ def read_html(path: Path, label: str) -> list[Source]:
     data = path.read_bytes()
     if not data.strip():
         raise ImportProblem("the page is empty", "save the page again from the browser (Ctrl+S, \"Webpage, complete\")")
+    declared = re.search(rb"""<meta[^>]+charset=["']?([\w-]+)""", data[:4096], re.I)
+    encoding = declared.group(1).decode("ascii") if declared else None
+    if encoding is None:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "windows-1258"          # Vietnamese Windows pages of old portals
     try:
+        tree = lxml_html.document_fromstring(data, parser=lxml_html.HTMLParser(encoding=encoding))
+    except LookupError:
         tree = lxml_html.document_fromstring(data)
     except (etree.ParserError, ValueError):
         raise ImportProblem("the page is empty or is not HTML",
@@ -287,7 +313,7 @@ def read_text(path: Path, label: str) -> list[Source]:
     body = blocks[1:] if title else blocks
     html = "".join(f"<p>{_html_escape(b)}</p>" for b in body)
     converted = tomd.convert(html)
-    return [Source(label, title, converted.markdown, converted.blocks)]
+    return [_dateline(Source(label, title, converted.markdown, converted.blocks))]
 
 
 def _html_escape(text: str) -> str:

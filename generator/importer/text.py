@@ -15,8 +15,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(]?[A-ZĐÀ-ỸÂÊÔƠƯ
 _ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|Đ/c|đ/c|ThS|TS|PGS|GS|Ths|Bs|ông|bà)|\b[A-ZĐ](?:\.[A-ZĐ])*)\.$")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC, without the control and direction characters that Word and web pages carry along."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
 def fold(text: str) -> str:

@@ -203,6 +203,7 @@ class _Writer:
                 for c in r:
                     self.para(_escape(c), c)
             return
+        md_rows[0] = [re.sub(r"^\*\*(.*)\*\*$", r"\1", c) for c in md_rows[0]]   # a header row is bold already
         width = max(len(r) for r in md_rows)
         md_rows = [r + [""] * (width - len(r)) for r in md_rows]
         lines = ["| " + " | ".join(md_rows[0]) + " |", "|" + "---|" * width]
