@@ -26,7 +26,7 @@ def run_import(args: argparse.Namespace, show: Callable[[list[Problem]], int]) -
         shown = item.path.as_posix()
         images = f", {item.images} image(s) copied" if item.images else ""
         if item.images_left:
-            images += f", {item.images_left} image(s) only on the web (linked in the text, not copied)"
+            images += f", {item.images_left} image(s) not copied (only on the web, or missing beside the page)"
         check = f"{item.unsure} to review" if item.unsure else "none to review"
         print(f"{item.label} → {shown}: {item.drafted} facts drafted, {check}{images}")
     errors = show(result.problems)

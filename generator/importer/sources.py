@@ -87,6 +87,58 @@ def check_word(data: bytes, suffix: str) -> None:
                             "open it in Word, let Word repair it, save it again, and import the new file") from None
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_STYLE_REF = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink)\s+w:val="([^"]+)"')
+
+
+def slim_docx(data: bytes) -> bytes:
+    """The same document with only the styles it uses.
+
+    mammoth reads styles.xml with a DOM parser, and Word's (and python-docx's) templates
+    carry hundreds of unused styles and latent styles: reading those was most of the
+    time of an import. The styles the text names, their ``basedOn`` ancestors and the
+    defaults are kept, so the conversion is the same."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        names = zin.namelist()
+        if "word/styles.xml" not in names:
+            return data
+        used: set[bytes] = set()
+        for name in names:
+            if name.startswith("word/") and name.endswith(".xml") and "styles" not in name:
+                used.update(_STYLE_REF.findall(zin.read(name)))
+        root = etree.fromstring(zin.read("word/styles.xml"), etree.XMLParser(resolve_entities=False, huge_tree=True))
+        w = f"{{{_W}}}"
+        styles = {st.get(w + "styleId"): st for st in root.iter(w + "style")}
+        keep = {sid.decode("utf-8", "replace") for sid in used}
+        keep |= {sid for sid, st in styles.items() if st.get(w + "default") in ("1", "true")}
+        todo = list(keep)
+        while todo:
+            st = styles.get(todo.pop())
+            if st is None:
+                continue
+            for link in ("basedOn", "link", "next"):
+                ref = st.find(w + link)
+                if ref is not None and ref.get(w + "val") not in keep:
+                    keep.add(ref.get(w + "val"))
+                    todo.append(ref.get(w + "val"))
+        for latent in root.findall(w + "latentStyles"):
+            root.remove(latent)
+        for sid, st in styles.items():
+            if sid not in keep:
+                st.getparent().remove(st)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+            for info in zin.infolist():
+                if info.filename == "word/stylesWithEffects.xml":
+                    continue
+                body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) \
+                    if info.filename == "word/styles.xml" else zin.read(info.filename)
+                zout.writestr(info.filename, body)
+    return out.getvalue()
+
+
 def read_docx(path: Path, label: str) -> list[Source]:
     import mammoth
 
@@ -106,7 +158,7 @@ def read_docx(path: Path, label: str) -> list[Source]:
         return {"src": key, "alt": img.alt_text or ""}
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), style_map=_STYLE_MAP,
+        result = mammoth.convert_to_html(io.BytesIO(slim_docx(data)), style_map=_STYLE_MAP,
                                          convert_image=mammoth.images.img_element(image))
     except ImportProblem:
         raise
