@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,8 +158,23 @@ def _shown(path: Path, content: Path) -> str:
         return path.as_posix()
 
 
+_SLUG_LINE = re.compile(r"^slug:\s*[\"']?([a-z0-9-]+)", re.M)
+
+
 def _existing_slugs(content: Path) -> set[str]:
-    return {p.stem for p in content.rglob("*.md")}
+    """Addresses already taken: file names, and slugs written in front-matter."""
+    taken = set()
+    for p in content.rglob("*.md"):
+        taken.add(p.stem)
+        try:
+            with open(p, encoding="utf-8", errors="replace") as f:
+                head = f.read(4096)
+        except OSError:
+            continue
+        found = _SLUG_LINE.search(head.split("\n---", 1)[0])
+        if found:
+            taken.add(found.group(1))
+    return taken
 
 
 def _plan(source: Source, facts: Facts, content: Path, into: Path, taken: set[str], result: ImportResult):

@@ -87,8 +87,13 @@ def check_word(data: bytes, suffix: str) -> None:
                             "open it in Word, let Word repair it, save it again, and import the new file") from None
 
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _STYLE_REF = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink)\s+w:val="([^"]+)"')
+
+
+_STYLE = re.compile(rb"<w:style\b[^>]*?(?:/>|>.*?</w:style>)", re.S)
+_STYLE_ID = re.compile(rb'w:styleId="([^"]+)"')
+_STYLE_LINKS = re.compile(rb'<w:(?:basedOn|link|next)\s+w:val="([^"]+)"')
+_LATENT = re.compile(rb"<w:latentStyles\b.*?</w:latentStyles>", re.S)
 
 
 def slim_docx(data: bytes) -> bytes:
@@ -97,45 +102,46 @@ def slim_docx(data: bytes) -> bytes:
     mammoth reads styles.xml with a DOM parser, and Word's (and python-docx's) templates
     carry hundreds of unused styles and latent styles: reading those was most of the
     time of an import. The styles the text names, their ``basedOn`` ancestors and the
-    defaults are kept, so the conversion is the same."""
-    from lxml import etree
-
+    defaults are kept, so the conversion is the same. A styles part written with another
+    namespace prefix than ``w:`` is left as it is."""
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         names = zin.namelist()
         if "word/styles.xml" not in names:
             return data
-        used: set[bytes] = set()
+        styles_xml = zin.read("word/styles.xml")
+        if b"<w:styles" not in styles_xml:
+            return data
+        keep: set[bytes] = set()
         for name in names:
-            if name.startswith("word/") and name.endswith(".xml") and "styles" not in name:
-                used.update(_STYLE_REF.findall(zin.read(name)))
-        root = etree.fromstring(zin.read("word/styles.xml"), etree.XMLParser(resolve_entities=False, huge_tree=True))
-        w = f"{{{_W}}}"
-        styles = {st.get(w + "styleId"): st for st in root.iter(w + "style")}
-        keep = {sid.decode("utf-8", "replace") for sid in used}
-        keep |= {sid for sid, st in styles.items() if st.get(w + "default") in ("1", "true")}
+            if name.startswith("word/") and name.endswith(".xml") and "styles" not in name.lower():
+                keep.update(_STYLE_REF.findall(zin.read(name)))
+        chunks = {}
+        for m in _STYLE.finditer(styles_xml):
+            sid = _STYLE_ID.search(m.group())
+            if sid:
+                chunks[sid.group(1)] = m
+                if re.search(rb'w:default="(?:1|true)"', m.group()[:300]):
+                    keep.add(sid.group(1))
         todo = list(keep)
         while todo:
-            st = styles.get(todo.pop())
-            if st is None:
-                continue
-            for link in ("basedOn", "link", "next"):
-                ref = st.find(w + link)
-                if ref is not None and ref.get(w + "val") not in keep:
-                    keep.add(ref.get(w + "val"))
-                    todo.append(ref.get(w + "val"))
-        for latent in root.findall(w + "latentStyles"):
-            root.remove(latent)
-        for sid, st in styles.items():
+            m = chunks.get(todo.pop())
+            for ref in _STYLE_LINKS.findall(m.group()) if m else ():
+                if ref not in keep:
+                    keep.add(ref)
+                    todo.append(ref)
+        pieces, at = [], 0
+        for sid, m in sorted(chunks.items(), key=lambda kv: kv[1].start()):
             if sid not in keep:
-                st.getparent().remove(st)
+                pieces.append(styles_xml[at:m.start()])
+                at = m.end()
+        pieces.append(styles_xml[at:])
+        slim = _LATENT.sub(b"", b"".join(pieces))
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
             for info in zin.infolist():
                 if info.filename == "word/stylesWithEffects.xml":
                     continue
-                body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) \
-                    if info.filename == "word/styles.xml" else zin.read(info.filename)
-                zout.writestr(info.filename, body)
+                zout.writestr(info.filename, slim if info.filename == "word/styles.xml" else zin.read(info.filename))
     return out.getvalue()
 
 
@@ -358,14 +364,43 @@ def read_text(path: Path, label: str) -> list[Source]:
         blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", text)]
     else:
         blocks = [" ".join(b.split()) for b in text.splitlines()]
-    blocks = [b for b in blocks if b]
+    blocks = _without_page_text(b for b in blocks if b)
     if not blocks:
         raise ImportProblem("the file is empty", "put the report's text in it, or leave it out")
-    title = blocks[0] if len(blocks[0]) <= 200 else None
+    dateline = None
+    from .facts import parse_dateline
+
+    for i, b in enumerate(blocks[:3]):
+        bare = re.sub(r"(?i)\b(?:print|in bài|gốc)\b", "", b).strip()
+        if len(bare) <= 40 and parse_dateline(bare) and not re.search(r"[^\W\d_]{5,}", bare):
+            dateline = bare
+            del blocks[i]
+            break
+    first = blocks[0] if blocks else ""
+    title = first if 10 <= len(first) <= 200 and not first.endswith((".", "…", ":")) else None
     body = blocks[1:] if title else blocks
     html = "".join(f"<p>{_html_escape(b)}</p>" for b in body)
     converted = tomd.convert(html)
-    return [_dateline(Source(label, title, converted.markdown, converted.blocks))]
+    return [_dateline(Source(label, title, converted.markdown, converted.blocks, dateline=dateline))]
+
+
+_PAGE_TAIL = re.compile(r"^(?:tien ich thong tin|binh luan|thong ke ket qua|tin khac|tin lien quan|"
+                        r"bai viet lien quan|chia se)\b")
+
+
+def _without_page_text(blocks) -> list[str]:
+    """Text copied from a portal page: its tools and menus out, and whatever follows the article's end."""
+    from .text import fold
+
+    out = []
+    for b in blocks:
+        key = fold(b).strip(" :.")
+        if _PAGE_TAIL.match(key) and out:
+            break
+        if len(b) <= 40 and (_FURNITURE.match(key) or key in {"tim kiem", "chi tiet tin", "trang chu"}):
+            continue
+        out.append(b)
+    return out
 
 
 def _html_escape(text: str) -> str:
