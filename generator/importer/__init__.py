@@ -92,7 +92,14 @@ def _read_one(item: tuple[Path, str, Registry, str | None]) -> tuple[str, list[t
         return label, Problem(label, None, "", exc.message, exc.hint)
     except OSError as exc:
         return label, Problem(label, None, "", f"cannot be read ({exc.strerror or exc})", "check the file")
-    return label, [(s, extract(s, registry, cluster)) for s in sources]
+    except Exception as exc:  # a library failing on a strange file must not stop the others  # noqa: BLE001
+        return label, Problem(label, None, "", f"could not be read ({type(exc).__name__}: {exc})",
+                              "open and save it again in Word or the browser; if it still fails, report it")
+    try:
+        return label, [(s, extract(s, registry, cluster)) for s in sources]
+    except Exception as exc:  # noqa: BLE001
+        return label, Problem(label, None, "", f"the importer failed on this file ({type(exc).__name__}: {exc})",
+                              "import it as a .txt copy of its text, or write the article by hand; please report it")
 
 
 def import_paths(paths: list[Path], content: Path, into: Path | None = None, *, cluster: str | None = None,

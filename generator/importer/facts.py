@@ -297,7 +297,9 @@ class Extractor:
                 if kind == "trien-khai" and not re.search(r"\b(?:hoi nghi trien khai|trien khai (?:cong tac|nhiem vu|ke hoach))",
                                                           fs) and text is not candidates[0][0]:
                     continue
-                self.facts.kind = Fact(kind, text, sure=text is candidates[0][0] or "hoi nghi" in fs)
+                sure = text is candidates[0][0] or "hoi nghi" in fs
+                self.facts.kind = Fact(kind, text, sure=sure,
+                                       why="" if sure else "read from the text, not from a title: check the kind")
                 y = _YEAR.search(fs, m.end())
                 if y and not self.facts.period:
                     self.facts.period = Fact(int(y[1]), text)
