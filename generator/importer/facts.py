@@ -142,7 +142,7 @@ ROLE_START = re.compile(
     r"chi cuc truong|pho chi cuc truong|truong cum|cum truong|cum pho|truong doan|dai dien lanh dao|chanh an|vien truong|hieu truong|tong giam doc|"
     r"ke toan truong|chanh thanh tra so|truong|thu truong thuong truc)\b")
 _ROLE_STOP = re.compile(
-    r"\s*(?:;|\.(?:\s|$)|\(|\)|:|\s[-–—]\s(?=[A-ZĐ])|\s+và\s+(?:ông|bà|đồng chí|đ/c|các|lãnh đạo|đại diện)\b|"
+    r"\s*(?:;|\.(?:\s|$)|\(|\)|:|(?<!đua)\s[-–—]\s(?=[A-ZĐ])|\s+và\s+(?:ông|bà|đồng chí|đ/c|các|lãnh đạo|đại diện)\b|"
     r"\s+(?:phát biểu|phát động|tham gia|tham dự|đồng chủ trì|chủ trì|dự|trao|tặng|đã|cho biết|nhấn mạnh|yêu cầu|"
     r"đề nghị|đánh giá|tại|ghi nhận|chúc mừng|báo cáo|trình bày|khẳng định|nhận|được|ngồi giữa|cùng)\b|$)")
 
