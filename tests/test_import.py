@@ -3,7 +3,6 @@ draft articles whose front-matter carries the facts an editor would find in them
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -281,3 +280,35 @@ def test_cluster_given_on_the_command_line_is_used(site: Path, tmp_path: Path, c
     meta = yaml.safe_load(split_front_matter(written[0].read_text("utf-8"))[0])
     assert meta["cluster"] == "Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc"
     assert str(meta["date"]) == "2024-03-05"
+
+
+def test_an_atom_feed_gives_one_draft_per_entry_into_the_folder_asked_for(site: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    feed = tmp_path / "atom.xml"
+    feed.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Tin tức Sở Nội vụ</title><id>urn:snv</id>
+<updated>2024-03-02T08:00:00Z</updated>
+<entry><title>Sở Nội vụ tỉnh Phú Thọ triển khai nhiệm vụ năm 2024</title><id>urn:1</id>
+<link href="https://snv.phutho.gov.vn/tin/trien-khai-2024"/><published>2024-01-09T08:00:00Z</published>
+<updated>2024-01-09T08:00:00Z</updated><author><name>Thu Hà</name></author>
+<content type="html">&lt;p&gt;Sở Nội vụ tỉnh Phú Thọ tổ chức hội nghị triển khai nhiệm vụ công tác năm 2024 với sự
+tham dự của lãnh đạo các phòng, đơn vị trực thuộc.&lt;/p&gt;</content></entry>
+<entry><title>Giao ban công tác cải cách hành chính quý I năm 2024</title><id>urn:2</id>
+<link href="https://snv.phutho.gov.vn/tin/giao-ban-q1-2024"/><published>2024-03-01T08:00:00Z</published>
+<updated>2024-03-01T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Ngày 1/3/2024, Sở Nội vụ tỉnh Phú Thọ họp giao ban công tác cải cách hành chính
+quý I với các sở, ngành.&lt;/p&gt;</content></entry></feed>""", encoding="utf-8")
+    code, written, out, err = imported(capsys, site, feed, extra=("--into", str(site / "reports" / "phu-tho")))
+    assert code == 0, err
+    assert [p.relative_to(site / "reports" / "phu-tho").as_posix() for p in written] == [
+        "2024/giao-ban-cong-tac-cai-cach-hanh-chinh-quy-i-nam-2024.md",
+        "2024/so-noi-vu-tinh-phu-tho-trien-khai-nhiem-vu-nam-2024.md"]
+    first = yaml.safe_load(split_front_matter(written[1].read_text("utf-8"))[0])
+    assert str(first["date"]) == "2024-01-09" and first["kind"] == "trien-khai"
+    assert first["source"] == "https://snv.phutho.gov.vn/tin/trien-khai-2024"
+    assert "# REVIEW: the date the page was published" in written[1].read_text("utf-8")
+    second = yaml.safe_load(split_front_matter(written[0].read_text("utf-8"))[0])
+    assert str(second["date"]) == "2024-03-01" and "kind" not in second
+    assert "atom.xml, item 1 → " in out and "atom.xml, item 2 → " in out
+    assert run("import", str(feed), "--content", str(site), "--into", str(tmp_path / "ngoai")) == 1
+    assert "is not inside the content folder" in capsys.readouterr().err

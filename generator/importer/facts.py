@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .sources import Source
-from .text import WORD_NUMBERS, fold, nfc, one_line, sentences, upper_first, vi_number
+from .text import WORD_NUMBERS, fold, nfc, sentences, upper_first, vi_number
 from .units import Registry, province_key
 
 
@@ -808,7 +808,3 @@ def award_class(award: str) -> str:
 
 def extract(source: Source, registry: Registry, cluster: str | None = None) -> Facts:
     return Extractor(source, registry, cluster).run()
-
-
-def one(fact: Fact) -> str:
-    return one_line(fact.sentence)
