@@ -198,8 +198,10 @@ def flatten(fm: dict[str, Any]) -> dict[str, Any]:
         if not who and a.get("count"):
             who = "count " + ",".join(f"{k}={v}" for k, v in sorted(a["count"].items()))
         out[f"award:{_award_class(a['award'])}:{who}"] = _k(a.get("conferred_by") or "")
-    for s in fm.get("scores") or []:
-        out[f"score:{_k(s['unit'])}"] = (s.get("rank"), s.get("points"), s.get("out_of"))
+    for s in fm.get("scores") or []:          # rank, points and scale are three facts
+        for part in ("rank", "points", "out_of"):
+            if s.get(part) is not None:
+                out[f"score:{_k(s['unit'])}:{part}"] = s[part]
     return out
 
 
@@ -250,7 +252,8 @@ def facts_of(article: Path) -> tuple[dict[str, Any], set[str]]:
         key = next(k for k in flatten({"awards": [a]}))
         paths[key] = ("awards", i)
     for i, s in enumerate(fm.get("scores") or []):
-        paths[f"score:{_k(s['unit'])}"] = ("scores", i)
+        for part in ("rank", "points", "out_of"):
+            paths[f"score:{_k(s['unit'])}:{part}"] = ("scores", i)
     for key, path in paths.items():
         line = located.lines.get(path)
         if line is None and len(path) == 2 and isinstance(path[1], int):

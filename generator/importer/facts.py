@@ -248,6 +248,8 @@ _AUTHORITIES = (
     ("ubnd tinh", "Ủy ban nhân dân tỉnh"), ("bo truong", "Bộ trưởng Bộ Nội vụ"),
 )
 _AWARD = re.compile(r"\b(?:[Cc]ờ(?:\s+thi\s+đua)?|[Bb]ằng\s+khen|[Gg]iấy\s+khen|[Dd]anh\s+hiệu)(?=[\s\"“”,.;:]|$)")
+_SCALE = re.compile(r"\b(?:thang diem|diem toi da(?: la| cua [^.;]{0,40}? la)?|toi da)\s+(\d{1,3}(?:\.\d{3})+|\d+)\b"
+                    r"|\btren (?:tong so |thang diem )?(\d{1,3}(?:\.\d{3})+|\d+) diem\b")
 _NOT_CONFERRED = re.compile(r"\b(?:de nghi|de xuat|xet tang|trinh|huong dan|dang ky|phan dau|du kien)\b")
 
 
@@ -424,7 +426,7 @@ class Extractor:
                 if 4 <= len(place) <= 90:
                     self.facts.location = Fact(upper_first(place), s.text)
             h = re.search(r"^(?:.*,\s*)?((?:so noi vu\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?\w[\w ]*?)|ubnd tinh|"
-                          r"uy ban nhan dan tinh)(?:\s*[,–-][^,–]{0,60}[,–-])?"
+                          r"uy ban nhan dan tinh)(?:\s*[,–-][^,–]{0,60}[,–-]|\s*\([^)]{0,60}\))?"
                           r"\s+(?:da\s+)?(?:to chuc|dang cai|chu tri to chuc)\b", fs)
             d = re.search(r"\bdo\s+(so noi vu\s+.*?|ubnd tinh|uy ban nhan dan tinh)\s+(?:dang cai|to chuc|chu tri)\b", fs)
             hit = d or h
@@ -644,11 +646,10 @@ class Extractor:
         for rows in self.source.tables:
             self._score_table(rows, table, sentence_of)
         if table:
-            scale = next((m for s in self.sentences for m in [re.search(
-                r"\bthang diem\s+(\d{1,3}(?:\.\d{3})+|\d+)\b", s.folded)] if m), None)
+            scale = next((m for s in self.sentences for m in [_SCALE.search(s.folded)] if m), None)
             for e in table.values():
                 if scale and "points" in e and "out_of" not in e:
-                    e["out_of"] = vi_number(scale.group(1))
+                    e["out_of"] = vi_number(scale.group(1) or scale.group(2))
             self._emit_scores(table, sentence_of, sure=True)
             return
         out_of_all = None
