@@ -132,7 +132,7 @@ def import_paths(paths: list[Path], content: Path, into: Path | None = None, *, 
                 planned.append(plan)
     texts = [(src, facts, target, _render(src, facts, target, content, images), images)
              for src, facts, target, slug, images in planned]
-    bad = _validate(content, [(target, text[0], images) for _, _, target, text, images in texts], result)
+    bad = _validate(content, [(target, text[0], images) for _, _, target, text, images in texts], result, jobs)
     for source, facts, target, (text, drafted, unsure), images in texts:
         if target in bad:
             continue
@@ -250,7 +250,8 @@ def _copy_images(images) -> int:
     return copied
 
 
-def _validate(content: Path, drafts: list[tuple[Path, str, list]], result: ImportResult) -> set[Path]:
+def _validate(content: Path, drafts: list[tuple[Path, str, list]], result: ImportResult,
+              jobs: int | None = None) -> set[Path]:
     """Check every draft with the build's validate stage before anything is written."""
     from ..load import LoadedContent, MediaFile, RawDocument, _load_clusters, split_front_matter
     from ..pipeline import configure
@@ -283,7 +284,7 @@ def _validate(content: Path, drafts: list[tuple[Path, str, list]], result: Impor
             docs.append(RawDocument(rel, display, False, fm, fm_line, body, body_line, digest))
             by_display[display] = target
         loaded = LoadedContent(tuple(docs), media, clusters, config.display("clusters.yaml"))
-        checked = validate(loaded, config, None, jobs=1)
+        checked = validate(loaded, config, None, jobs=jobs)
     bad: set[Path] = set()
     for p in checked.problems:
         if p.path not in by_display:
