@@ -29,8 +29,8 @@ import docx  # noqa: E402  (python-docx, a test dependency)
 from docx.shared import Cm  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from generator import parallel  # noqa: E402
-from generator.importer import import_paths  # noqa: E402
+from generator.cache import parallel  # noqa: E402
+from generator.commands.importer import import_paths  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CLUSTERS = [

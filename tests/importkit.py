@@ -219,8 +219,8 @@ def same(key: str, expected: Any, drafted: Any) -> bool:
 
 def facts_of(article: Path) -> tuple[dict[str, Any], set[str]]:
     """(facts, keys of facts marked REVIEW) of an imported article, read as an editor reads it."""
-    from generator import yamldoc
-    from generator.load import split_front_matter
+    from generator.core import yamldoc
+    from generator.content.load import split_front_matter
 
     text = article.read_text("utf-8")
     fm_text, fm_line, _, _ = split_front_matter(text)

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 import importkit as kit
-from generator import cli
-from generator.load import split_front_matter
+from generator.commands import cli
+from generator.content.load import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p for p in (kit.FIXTURES / "seeds").glob("*.txt"))
@@ -80,6 +80,7 @@ def test_seed_reports_import_with_the_facts_of_the_facts_table(fixture: Path, fm
         assert f"{images} image(s) copied" in out
 
 
+@pytest.mark.slow
 def test_the_imported_site_builds(site: Path, tmp_path: Path, capsys) -> None:
     sources = [kit.portal_page(kit.read_fixture(p), tmp_path / "in") for p in SEEDS]
     code, written, out, err = imported(capsys, site, *sources)
