@@ -84,7 +84,8 @@ def test_every_template_has_a_vietnamese_translation_with_the_same_fields() -> N
 
 # Calls that carry editor messages; their message and hint arguments must be N_() templates.
 MESSAGE_CALLS = {"error", "warn", "_warn", "err", "fail", "log", "print", "Problem", "BodyProblem", "PublishError",
-                 "WriteError", "YamlProblem", "_Unsafe", "WorkerDied", "BuildFailed", "_problem"}
+                 "WriteError", "YamlProblem", "_Unsafe", "WorkerDied", "BuildFailed", "_problem", "ImportProblem",
+                 "Refusal"}
 
 
 def _sentences(node: ast.AST) -> list[str]:
@@ -185,9 +186,9 @@ def english_words() -> set[str]:
     english, vietnamese = set(), set()
     for m in cat:
         if m.id:
-            english |= set(re.findall(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}", "", m.id)))
-            vietnamese |= set(re.findall(r"[A-Za-z]{2,}", m.string))
-    return {w.lower() for w in english - vietnamese} - {"yaml", "utf", "svg", "html", "url", "id", "png"}
+            english |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}", "", m.id))}
+            vietnamese |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}", "", m.string))}
+    return english - vietnamese - {"yaml", "utf", "svg", "html", "url", "id", "png"}
 
 
 def english_in(output: str, allowed: str = "") -> list[str]:
@@ -397,6 +398,32 @@ def test_new_problems_in_vietnamese(tmp_path: Path, monkeypatch) -> None:
     code, _, err = run("--lang", "vi", "new", "Tổng kết", "--date", "20/12/2024")
     assert code == 1 and "--date: '20/12/2024' không phải là ngày tháng; hãy viết theo dạng YYYY-MM-DD" in err
     assert "hoặc YYYY-MM khi chỉ biết tháng" in err
+
+
+# -- import ---------------------------------------------------------------------------
+
+
+def test_import_in_vietnamese(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    content(tmp_path / "content", {})
+    write_tree(tmp_path / "in", {
+        "bao-cao.txt": "Hội nghị tổng kết công tác thi đua năm 2024 của Cụm thi đua các tỉnh Bắc Bộ\n\n"
+                       "Ngày 20/12/2024, tại Hội trường Sở Nội vụ tỉnh A, Cụm thi đua đã tổ chức hội nghị tổng kết.\n",
+        "trong.txt": "", "cu.doc": b"\xd0\xcf\x11\xe0old", "anh.bmp": b"BM"})
+    code, out, err = run("--lang", "vi", "import", "in/bao-cao.txt", "in/trong.txt", "in/cu.doc", "in/anh.bmp",
+                         "in/khong-co.docx")
+    assert code == 1
+    assert "in/bao-cao.txt → content/reports/2024/" in out and "đã điền" in out
+    assert "in/trong.txt: tệp trống; hãy đưa nội dung báo cáo vào tệp, hoặc bỏ tệp này ra" in err
+    assert "in/khong-co.docx: không có tệp hoặc thư mục này" in err
+    assert "4 tệp không nhập được (xem ở trên)" in err.splitlines()[-1]
+    assert english_in(out + err) == []
+    [draft] = (tmp_path / "content/reports/2024").glob("*.md")
+    text = draft.read_text("utf-8")
+    assert "# Bài nháp do confsite import tạo từ in/bao-cao.txt." in text and "# trích từ: " in text
+    assert "# trích từ: cùng câu trên" in text
+    comments = "\n".join(ln.split("# ", 1)[1] for ln in text.splitlines() if "# " in ln and "trích từ:" not in ln)
+    assert english_in(comments, "confsite import draft true in bao cao txt") == []
 
 
 # -- publish --------------------------------------------------------------------------

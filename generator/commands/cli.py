@@ -126,6 +126,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    tr = getattr(args, "tr", ENGLISH)
+    from .importer.cli import run_import
+
+    return run_import(args, lambda problems: _problems(problems, tr=tr), tr)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     tr = getattr(args, "tr", ENGLISH)
     from .serve import serve
@@ -208,6 +215,16 @@ def parser(tr: Translator = ENGLISH) -> argparse.ArgumentParser:
     n.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
     _lang(n, t)
     n.set_defaults(func=cmd_new)
+    i = sub.add_parser("import", help=t(N_("draft articles from Word files, saved web pages, text files or an RSS feed")))
+    i.add_argument("paths", nargs="+", metavar="PATH", help=t(N_(".docx, .html, .txt or feed .xml files, or folders "
+                                                                 "of them")))
+    i.add_argument("--into", help=t(N_("folder for the drafts (default: CONTENT/reports)")))
+    i.add_argument("--cluster", help=t(N_("the cluster's name or slug as in clusters.yaml, for every imported report")))
+    i.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
+    i.add_argument("--jobs", type=int, default=None, metavar="N", help=t(N_("read with N processes (default: one "
+                                                                            "per core)")))
+    _lang(i, t)
+    i.set_defaults(func=cmd_import)
     p = sub.add_parser("publish", help=t(N_("build for production and switch DEST/current to the new release")))
     p.add_argument("dest", help=t(N_("the folder the web server serves current/ from")))
     p.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
