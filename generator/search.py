@@ -56,6 +56,8 @@ from .i18n import short_date
 from .model import KINDS, Article
 from .site import Site
 from .slugs import fold
+from . import searchwords
+from .searchwords import KIND_WORDS
 
 SHARD_BYTES = 16_000      # a shard is split further while larger than this
 MAX_PREFIX = 6            # ... and while its prefix is shorter than this
@@ -63,6 +65,9 @@ BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself
 INDEX_DIR = "idx/"
 GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
 HASH_CHARS = 8            # base-32 characters of a file's content hash in its name (40 bits)
+PAIR_PREFIX = 12          # a shard of word pairs may split until its prefix is this long
+FIELDS = ("title", "facts", "summary", "body")      # best first
+FORMAT = 2                # of the index files (the manifest's "v"; search.js reads this one)
 
 _WORD = re.compile(r"[^\W_]+")
 _FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
@@ -117,24 +122,6 @@ def decode_ids(text: str) -> list[int]:
     return ids
 
 
-class _Terms:
-    """Folded terms of texts; each distinct whitespace-separated chunk is folded once.
-
-    Splitting on whitespace first gives the same terms as :func:`terms` on the whole
-    text (folding never makes or removes whitespace, and whitespace ends every term).
-    """
-
-    def __init__(self) -> None:
-        self.chunks: dict[str, list[str]] = {}
-
-    def __call__(self, texts: Iterable[str]) -> set[str]:
-        words = set(" ".join(texts).split())
-        chunks = self.chunks
-        for chunk in words.difference(chunks):
-            chunks[chunk] = terms(chunk)
-        return set().union(*map(chunks.__getitem__, words))
-
-
 def front_matter_text(a: Article, cluster_name: str) -> list[str]:
     """What the front-matter says of an article: cluster, units, people, awards, places, tags."""
     parts = [cluster_name, a.host, a.location]
@@ -181,7 +168,8 @@ def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
 
     def place(prefix: str, names: list[str]) -> None:
         size = sum(len(entries[n]) for n in names)
-        if size <= SHARD_BYTES or len(prefix) >= MAX_PREFIX or len(names) == 1:
+        longest = PAIR_PREFIX if any(" " in n for n in names) else MAX_PREFIX
+        if size <= SHARD_BYTES or len(prefix) >= longest or len(names) == 1:
             shards[prefix] = {n: entries[n] for n in names}
             return
         here = [n for n in names if len(n) == len(prefix)]
@@ -207,36 +195,84 @@ def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, 
             "k": kind_key(a), "m": " · ".join(front), "b": body}
 
 
-def _article_entry(a: Article, cluster: str, slug: str, of: _Terms) -> tuple[str, str, str, bytes]:
-    """What the index takes from one article: its terms in the title, the front-matter and
-    the body (each space-separated; an article counts once per term, in its best field)
-    and its result record. A pure function of the article and its cluster's name and slug."""
+def _fields(a: Article, cluster: str) -> tuple[list[str], ...]:
+    """The texts of an article by field, best first: title; facts (cluster, front-matter,
+    the words of its kind, its year and period); summary; body."""
+    facts = [cluster, *front_matter_text(a, ""), KIND_WORDS.get(a.kind or "", ""), str(a.date.year)]
+    if a.period is not None:
+        facts.append(str(a.period))
+    return [a.title], [f for f in facts if f], [a.summary], [a.body.text]
+
+
+def _article_entry(a: Article, cluster: str, slug: str) -> tuple[str, ...]:
+    """What the index takes from one article, each a space-separated string: its word keys
+    in the title, the facts, the summary and the body (an article counts once per key, in
+    its best field); the pairs of adjacent words in one text ("key+key"); the exact forms
+    of its words ("key=form"); then its result record. A pure function of the article and
+    its cluster's name and slug."""
+    seen: set[str] = set()
+    by_field = []
+    pairs: set[str] = set()
+    forms: set[str] = set()
+    for texts in _fields(a, cluster):
+        here: set[str] = set()
+        for text in texts:
+            found = searchwords.words(text)
+            here.update(k for k, _ in found)
+            forms.update(f"{k}={e}" for k, e in found)
+            pairs.update(f"{k1}+{k2}" for (k1, _), (k2, _) in zip(found, found[1:]) if k1 != k2)
+        here.difference_update(seen)
+        seen.update(here)
+        by_field.append(" ".join(sorted(here)))
     front = front_matter_text(a, "")
-    title = of((a.title,))
-    meta = of((cluster, *front))
-    meta.difference_update(title)
-    body = of((a.summary, a.body.text))
-    body.difference_update(title, meta)
-    return " ".join(title), " ".join(meta), " ".join(body), _dump(_record(a, cluster, slug, front))
+    return (*by_field, " ".join(sorted(pairs)), " ".join(sorted(forms)),
+            _dump(_record(a, cluster, slug, front)).decode("utf-8"))
 
 
 def _entry_key(a: Article, cluster: str, slug: str) -> str:
     # The file's digest covers every field read from it (the date too, named here anyway);
     # the URL (its pattern is a setting) and the cluster's name and slug (clusters.yaml)
-    # come from elsewhere.
+    # come from elsewhere. FORMAT changes with what an entry holds.
     d = a.date
-    return digest(repr((a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
+    return digest(repr((FORMAT, a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
 
 
 _drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
 
 
+def _entities(site: Site) -> list[list]:
+    """Clusters and units the search page offers above the articles when a query names one:
+    [kind ("c" or "u"), URL, name, [names without their generic lead]]. Other names of a
+    cluster or unit (its ``aliases``, where the model has them) are matched too."""
+    out = []
+    for kind, items in (("c", site.clusters), ("u", site.units)):
+        for item in items:
+            names = (item.name, *getattr(item, "aliases", ()))
+            out.append([kind, item.url, item.name, list(dict.fromkeys(searchwords.short_name(n) for n in names))])
+    return out
+
+
+def _exact_forms(forms: dict[str, list[int]], term: str) -> list[str] | None:
+    """A term's exact forms for the index: [most common form, ids of the articles without
+    it, then each other form and the ids with it]; None when the term itself is its only form."""
+    if len(forms) == 1 and term in forms:
+        return None
+    ranked = sorted(forms, key=lambda f: (-len(forms[f]), f))
+    top = set(forms[ranked[0]])
+    lacking = sorted(set().union(*(forms[f] for f in ranked[1:])) - top)
+    out = [ranked[0], _encode_sorted(lacking)]
+    for f in ranked[1:]:
+        out += [f, _encode_sorted(forms[f])]
+    return out
+
+
 def index_files(site: Site) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
-    of = _Terms()
     keyed = active_cache() is not None       # without a cache, memoized() computes and needs no key
-    ids: tuple[defaultdict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    in_title, in_meta, in_body = (d.__getitem__ for d in ids)     # term → ids of the articles with it there
+    ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
+    adders = [d.__getitem__ for d in ids]    # term → ids of the articles with it in that field
+    pair_ids: defaultdict[str, list[int]] = defaultdict(list)
+    form_ids: defaultdict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     append = list.append
     facets: defaultdict[str, list[int]] = defaultdict(list)
     records: list[bytes] = []
@@ -244,26 +280,37 @@ def index_files(site: Site) -> dict[str, bytes]:
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
         cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        title, meta, body, record = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
+        *fields, pairs, forms, record = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug))
         # Articles come in id order, so every list of ids is made sorted.
-        _drain(map(append, map(in_title, title.split()), repeat(i)))
-        _drain(map(append, map(in_meta, meta.split()), repeat(i)))
-        _drain(map(append, map(in_body, body.split()), repeat(i)))
-        records.append(record)
+        for add_to, text in zip(adders, fields):
+            _drain(map(append, map(add_to, text.split()), repeat(i)))
+        _drain(map(append, map(pair_ids.__getitem__, pairs.split()), repeat(i)))
+        for kf in forms.split():
+            k, f = kf.split("=", 1)
+            form_ids[k][f].append(i)
+        records.append(record.encode("utf-8"))
         if slug:
             facets[f"c-{slug}"].append(i)
         facets[f"y-{a.date.year}"].append(i)
         facets[f"k-{kind_key(a)}"].append(i)
 
     # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
-    # Written by hand, as json.dumps would: a term is letters and digits and an id list is
-    # ASCII letters, digits, '-' and '_', so neither has anything JSON escapes.
+    # Written by hand, as json.dumps would: a term is letters and digits (a pair, two terms
+    # and a space) and an id list is ASCII letters, digits, '-' and '_', so neither has
+    # anything JSON escapes; exact forms go through json.dumps.
     none: list[int] = []
-    title_ids, meta_ids, body_ids = ids
     entries: dict[str, bytes] = {}
-    for t in title_ids.keys() | meta_ids.keys() | body_ids.keys():
-        lists = (title_ids.get(t, none), meta_ids.get(t, none), body_ids.get(t, none))
-        entries[t] = ('"%s":["%s","%s","%s"]' % (t, *map(_encode_sorted, lists))).encode("utf-8")
+    df: dict[str, int] = {}
+    for t in set().union(*(d.keys() for d in ids)):
+        lists = [d.get(t, none) for d in ids]
+        df[t] = sum(map(len, lists))
+        items = ['"%s"' % _encode_sorted(x) for x in lists]
+        forms = _exact_forms(form_ids[t], t)
+        if forms is not None:
+            items.append(json.dumps(forms, ensure_ascii=False, separators=(",", ":")))
+        entries[t] = ('"%s":[%s]' % (t, ",".join(items))).encode("utf-8")
+    for p, p_ids in pair_ids.items():
+        entries[p.replace("+", " ")] = ('"%s":"%s"' % (p.replace("+", " "), _encode_sorted(p_ids))).encode("utf-8")
     shards = _shards(entries)
     keys = sorted(shards)
     files: dict[str, bytes] = {}
@@ -279,8 +326,13 @@ def index_files(site: Site) -> dict[str, bytes]:
     facet_hashes = {name: add(f"f/{name}.", _dump(_encode_sorted(facets[name]))) for name in sorted(facets)}
     group_hashes = [add(f"d/{g // GROUP}.", b"[" + b",".join(records[g:g + GROUP]) + b"]")
                     for g in range(0, len(records), GROUP)]
+    # The words readers may mean (for prefixes and typos), most frequent first, and the
+    # clusters and units a query may name.
+    vocabulary = " ".join(sorted((t for t in df if t.isalpha()), key=lambda t: (-df[t], t)))
+    lexicon = add("x.", _dump({"v": vocabulary, "e": _entities(site)}))
     files["manifest.json"] = _dump({"d": "".join(group_hashes), "f": facet_hashes, "g": GROUP, "keys": keys,
-                                    "n": len(site.articles), "t": "".join(shard_hashes)})
+                                    "n": len(site.articles), "t": "".join(shard_hashes), "x": lexicon,
+                                    "v": FORMAT})
     return files
 
 
