@@ -67,7 +67,7 @@ GROUP = 4                 # result records a file holds: fewer files, a page of 
 HASH_CHARS = 8            # base-32 characters of a file's content hash in its name (40 bits)
 PAIR_PREFIX = 12          # a shard of word pairs may split until its prefix is this long
 FIELDS = ("title", "facts", "summary", "body")      # best first
-FORMAT = 2                # of the index files (the manifest's "v"; search.js reads this one)
+FORMAT = 3                # of the index files (the manifest's "v"; search.js reads this one)
 
 _WORD = re.compile(r"[^\W_]+")
 _FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
@@ -211,11 +211,12 @@ def _article_entry(a: Article, cluster: str, slug: str) -> tuple[str, ...]:
     of its words ("key=form"); then its result record. A pure function of the article and
     its cluster's name and slug."""
     seen: set[str] = set()
-    by_field = []
-    pairs: set[str] = set()
+    seen_pairs: set[str] = set()
+    by_field, pairs_by_field = [], []
     forms: set[str] = set()
     for texts in _fields(a, cluster):
         here: set[str] = set()
+        pairs: set[str] = set()
         for text in texts:
             found = searchwords.words(text)
             here.update(k for k, _ in found)
@@ -224,8 +225,11 @@ def _article_entry(a: Article, cluster: str, slug: str) -> tuple[str, ...]:
         here.difference_update(seen)
         seen.update(here)
         by_field.append(" ".join(sorted(here)))
+        pairs.difference_update(seen_pairs)
+        seen_pairs.update(pairs)
+        pairs_by_field.append(" ".join(sorted(pairs)))
     front = front_matter_text(a, "")
-    return (*by_field, " ".join(sorted(pairs)), " ".join(sorted(forms)),
+    return (*by_field, *pairs_by_field, " ".join(sorted(forms)),
             _dump(_record(a, cluster, slug, front)).decode("utf-8"))
 
 
@@ -271,7 +275,8 @@ def index_files(site: Site) -> dict[str, bytes]:
     keyed = active_cache() is not None       # without a cache, memoized() computes and needs no key
     ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
     adders = [d.__getitem__ for d in ids]    # term → ids of the articles with it in that field
-    pair_ids: defaultdict[str, list[int]] = defaultdict(list)
+    pair_ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
+    pair_adders = [d.__getitem__ for d in pair_ids]
     form_ids: defaultdict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     append = list.append
     facets: defaultdict[str, list[int]] = defaultdict(list)
@@ -280,11 +285,11 @@ def index_files(site: Site) -> dict[str, bytes]:
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
         cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        *fields, pairs, forms, record = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug))
+        entry = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug))
+        forms, record = entry[-2:]
         # Articles come in id order, so every list of ids is made sorted.
-        for add_to, text in zip(adders, fields):
+        for add_to, text in zip(adders + pair_adders, entry[:-2]):
             _drain(map(append, map(add_to, text.split()), repeat(i)))
-        _drain(map(append, map(pair_ids.__getitem__, pairs.split()), repeat(i)))
         for kf in forms.split():
             k, f = kf.split("=", 1)
             form_ids[k][f].append(i)
@@ -309,8 +314,9 @@ def index_files(site: Site) -> dict[str, bytes]:
         if forms is not None:
             items.append(json.dumps(forms, ensure_ascii=False, separators=(",", ":")))
         entries[t] = ('"%s":[%s]' % (t, ",".join(items))).encode("utf-8")
-    for p, p_ids in pair_ids.items():
-        entries[p.replace("+", " ")] = ('"%s":"%s"' % (p.replace("+", " "), _encode_sorted(p_ids))).encode("utf-8")
+    for p in set().union(*(d.keys() for d in pair_ids)):
+        lists = ['"%s"' % _encode_sorted(d.get(p, none)) for d in pair_ids]
+        entries[p.replace("+", " ")] = ('"%s":[%s]' % (p.replace("+", " "), ",".join(lists))).encode("utf-8")
     shards = _shards(entries)
     keys = sorted(shards)
     files: dict[str, bytes] = {}

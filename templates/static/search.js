@@ -23,7 +23,7 @@
   var TONES = { "\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5" };
   var FINAL = "0123456789abcdefghijklmnopqrstuv";
   var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
-  var FORMAT = 2;                                   // of the index (FORMAT in search.py)
+  var FORMAT = 3;                                   // of the index (FORMAT in search.py)
   var HASH = 8;                                     // characters of a file's hash (HASH_CHARS in search.py)
   var cache = {};
   var run = 0;
@@ -275,10 +275,16 @@
           list.forEach(function (alt, a) { if (got[0][i][a]) highlight.add(alt.key); });
         });
         var perWord = words.map(function (w, i) { return wordMatches(w, alts[i], got[0][i]); });
+        // For each pair of query words: id → the best field they stand side by side in.
         var side = got[1].map(function (found) {
-          var set = new Set();
-          found.forEach(function (encoded) { if (typeof encoded === "string") decode(encoded).forEach(function (id) { set.add(id); }); });
-          return set;
+          var best = new Map();
+          found.forEach(function (e) {
+            if (!e) return;
+            for (var field = 0; field < FIELDS; field++) {
+              decode(e[field]).forEach(function (id) { if (!best.has(id) || best.get(id) > field) best.set(id, field); });
+            }
+          });
+          return best;
         });
         return score(perWord, side);
       });
@@ -307,16 +313,25 @@
   function score(perWord, side) {
     var n = perWord.length;
     function keyFor(id) {
-      var matched = 0, typos = 0, near = 0, fields = 0, exact = 0;
+      var matched = 0, typos = 0, near = 0, fields = 0, exact = 0, where = [];
       perWord.forEach(function (m, i) {
         var s = m.get(id);
-        if (!s) { fields += FIELDS; return; }
+        where.push(s ? s.field : FIELDS);
+        if (!s) return;
         matched++;
         typos += s.typo;
-        fields += s.field;
         exact += s.exact;
       });
-      side.forEach(function (set) { if (set.has(id)) near++; });
+      // Words side by side count in the field where they are side by side.
+      var phrase = where.map(function () { return -1; });
+      side.forEach(function (m, i) {
+        var f = m.get(id);
+        if (f === undefined) return;
+        near++;
+        phrase[i] = phrase[i] < 0 ? f : Math.min(phrase[i], f);
+        phrase[i + 1] = phrase[i + 1] < 0 ? f : Math.min(phrase[i + 1], f);
+      });
+      where.forEach(function (f, i) { fields += phrase[i] < 0 ? f : phrase[i]; });
       return [-matched, typos, -near, fields, -exact];
     }
     function collect(need) {
