@@ -1,15 +1,23 @@
 """The search index: the site model → small static files the search page reads on demand.
 
-Readers type with or without diacritics, so every word is indexed folded (lowercase,
-accents removed, đ → d) and the browser folds the query the same way. Nothing here
+Readers type with or without diacritics, so every word is indexed by its key (folded:
+lowercase, accents removed, đ → d; with Vietnamese spelling variants merged, see
+:mod:`generator.searchwords`) and the browser keys the query the same way. Nothing here
 runs at read time on a server: the search page's script (``templates/static/search.js``)
-downloads only the pieces one query needs.
+downloads only the pieces one query needs, and ranks (docs/search.md gives the order).
 
 Layout, under the search page's URL (``tim-kiem/idx/``)::
 
     manifest.json          {"n": articles, "g": GROUP, "keys": [shard prefixes, sorted],
-                            "t": shard hashes, "f": {facet: hash}, "d": group hashes}
-    t/<h>.json             a shard: {term: [title ids, front-matter ids, body ids]}
+                            "t": shard hashes, "f": {facet: hash}, "d": group hashes,
+                            "x": lexicon hash, "v": FORMAT}
+    t/<h>.json             a shard: {term: [title ids, facts ids, summary ids, body ids, forms?],
+                            "term term": [the same four, for two words side by side]}
+                           forms (only where a term is written more than one way, or
+                           otherwise than its key): [commonest exact form, ids of the
+                           articles without it, other form, ids with it, ...]
+    x.<h>.json             {"v": the words of the index, most frequent first (for the
+                            unfinished last word and typos), "e": clusters and units}
     f/<facet>.<h>.json     ids of the articles of one cluster (c-<slug>), year (y-2020)
                            or kind (k-tong-ket, k-news)
     d/<g>.<h>.json         what results show (url, title, date, cluster, kind, texts): a list
@@ -25,11 +33,13 @@ HASH_CHARS characters per file, in the order of ``keys`` and of group numbers.
 An article's id is its position in ``site.articles`` (0 = newest), so ties in ranking
 go to the newest. Id lists are sorted and written as gaps in a compact base-32 code
 (see :func:`encode_ids`). A term lands in the shard of the longest listed prefix of
-it; shards split by one more letter while they are larger than ``SHARD_BYTES``, so a
-query costs a few small files whatever the size of the archive.
+it; shards split by one more letter while they are larger than ``SHARD_BYTES`` (up to
+MAX_PREFIX letters, PAIR_PREFIX for pairs), so a query costs a few small files whatever
+the size of the archive.
 
 Editing one article changes the bytes, and so the names, of a few files only: the
-group holding its record and the shards of the terms it gains or loses. Only these are
+group holding its record, the shards of the terms and pairs it gains or loses, and the
+lexicon when it gains or loses a word or a word's count of articles doubles or halves. Only these are
 written by a rebuild and uploaded by a publish. A shard's name is its hash alone, not
 its position in ``keys``: a word new to the site often makes a shard of its own, and
 numbered names would then change for every shard after it. Adding or removing an
@@ -334,7 +344,9 @@ def index_files(site: Site) -> dict[str, bytes]:
                     for g in range(0, len(records), GROUP)]
     # The words readers may mean (for prefixes and typos), most frequent first, and the
     # clusters and units a query may name.
-    vocabulary = " ".join(sorted((t for t in df if t.isalpha()), key=lambda t: (-df[t], t)))
+    # Ordered by the number of binary digits of their count of articles, then alphabetically,
+    # so that an edit seldom reorders it.
+    vocabulary = " ".join(sorted((t for t in df if t.isalpha()), key=lambda t: (-df[t].bit_length(), t)))
     lexicon = add("x.", _dump({"v": vocabulary, "e": _entities(site)}))
     files["manifest.json"] = _dump({"d": "".join(group_hashes), "f": facet_hashes, "g": GROUP, "keys": keys,
                                     "n": len(site.articles), "t": "".join(shard_hashes), "x": lexicon,
