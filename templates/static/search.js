@@ -146,12 +146,17 @@
     return window.location.pathname + (query ? "?" + query : "");
   }
 
+  // The shard of the longest listed prefix of `term` (-1: none).
   function shardFor(manifest, term) {
-    var best = -1;
-    manifest.keys.forEach(function (key, i) {
-      if (term.lastIndexOf(key, 0) === 0 && (best < 0 || key.length > manifest.keys[best].length)) best = i;
-    });
-    return best;
+    if (!manifest.at) {
+      manifest.at = new Map();
+      manifest.keys.forEach(function (key, i) { manifest.at.set(key, i); });
+    }
+    for (var n = term.length; n >= 0; n--) {
+      var i = manifest.at.get(term.slice(0, n));
+      if (i !== undefined) return i;
+    }
+    return -1;
   }
 
   function entry(manifest, term) {
