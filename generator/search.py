@@ -214,32 +214,34 @@ def _fields(a: Article, cluster: str) -> tuple[list[str], ...]:
     return [a.title], [f for f in facts if f], [a.summary], [a.body.text]
 
 
-def _article_entry(a: Article, cluster: str, slug: str) -> tuple[str, ...]:
+def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words) -> tuple[str, ...]:
     """What the index takes from one article, each a space-separated string: its word keys
     in the title, the facts, the summary and the body (an article counts once per key, in
     its best field); the pairs of adjacent words in one text ("key+key"); the exact forms
     of its words ("key=form"); then its result record. A pure function of the article and
     its cluster's name and slug."""
     seen: set[str] = set()
-    seen_pairs: set[str] = set()
+    seen_pairs: set[tuple[str, str]] = set()
     by_field, pairs_by_field = [], []
-    forms: set[str] = set()
+    forms: set[tuple[str, str]] = set()
     for texts in _fields(a, cluster):
         here: set[str] = set()
-        pairs: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
         for text in texts:
-            found = searchwords.words(text)
-            here.update(k for k, _ in found)
-            forms.update(f"{k}={e}" for k, e in found)
-            pairs.update(f"{k1}+{k2}" for (k1, _), (k2, _) in zip(found, found[1:]) if k1 != k2)
+            found = words(text)
+            forms.update(found)
+            keys = [k for k, _ in found]
+            here.update(keys)
+            pairs.update(zip(keys, keys[1:]))
         here.difference_update(seen)
         seen.update(here)
         by_field.append(" ".join(sorted(here)))
         pairs.difference_update(seen_pairs)
         seen_pairs.update(pairs)
-        pairs_by_field.append(" ".join(sorted(pairs)))
+        pairs_by_field.append(" ".join(sorted(f"{k1}+{k2}" for k1, k2 in pairs if k1 != k2)))
+    forms_text = " ".join(sorted(f"{k}={e}" for k, e in forms))
     front = front_matter_text(a, "")
-    return (*by_field, *pairs_by_field, " ".join(sorted(forms)),
+    return (*by_field, *pairs_by_field, forms_text,
             _dump(_record(a, cluster, slug, front)).decode("utf-8"))
 
 
@@ -283,6 +285,7 @@ def _exact_forms(forms: dict[str, list[int]], term: str) -> list[str] | None:
 def index_files(site: Site) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
     keyed = active_cache() is not None       # without a cache, memoized() computes and needs no key
+    words = searchwords.Words()
     ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
     adders = [d.__getitem__ for d in ids]    # term → ids of the articles with it in that field
     pair_ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
@@ -295,7 +298,7 @@ def index_files(site: Site) -> dict[str, bytes]:
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
         cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        entry = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug))
+        entry = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words))
         forms, record = entry[-2:]
         # Articles come in id order, so every list of ids is made sorted.
         for add_to, text in zip(adders + pair_adders, entry[:-2]):

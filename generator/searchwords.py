@@ -61,13 +61,31 @@ def exact(word: str) -> str:
 _GENERIC_EXACT = {exact(g) for g in _GENERIC}
 
 
+def _word(w: str) -> list[tuple[str, str]]:
+    # Folding never joins words; it may (rarely) split one.
+    return [(key(part), exact(w)) for part in _WORD.findall(fold(w))]
+
+
 def words(text: str) -> list[tuple[str, str]]:
     """(key, exact form) of each word of *text*, in order."""
-    out = []
-    for w in _WORD.findall(unicodedata.normalize("NFC", text)):
-        for part in _WORD.findall(fold(w)):     # folding never joins words; it may (rarely) split one
-            out.append((key(part), exact(w)))
-    return out
+    return [kw for w in _WORD.findall(unicodedata.normalize("NFC", text)) for kw in _word(w)]
+
+
+class Words:
+    """:func:`words` with each distinct word worked out once (an index has few of them)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        known = self.known
+        out: list[tuple[str, str]] = []
+        for w in _WORD.findall(unicodedata.normalize("NFC", text)):
+            found = known.get(w)
+            if found is None:
+                found = known[w] = _word(w)
+            out += found
+        return out
 
 
 def short_name(name: str) -> str:
