@@ -75,12 +75,19 @@
     return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
+  // Digit values by character code: 0-31 a last digit, 32-63 an earlier one.
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var d = 0; d < 32; d++) {
+    DIGIT[FINAL.charCodeAt(d)] = d;
+    DIGIT[MORE.charCodeAt(d)] = 32 + d;
+  }
+
   function decode(text) {
     var ids = [], value = 0, prev = -1;
     for (var i = 0; i < text.length; i++) {
-      var ch = text.charAt(i), d = MORE.indexOf(ch);
-      if (d >= 0) { value = value * 32 + d; continue; }
-      prev += value * 32 + FINAL.indexOf(ch);
+      var d = DIGIT[text.charCodeAt(i)];
+      if (d >= 32) { value = value * 32 + d - 32; continue; }
+      prev += value * 32 + d;
       ids.push(prev);
       value = 0;
     }
@@ -220,14 +227,24 @@
     return Object.prototype.hasOwnProperty.call(forms.sets, exact) && forms.sets[exact].has(id);
   }
 
+  // The id lists of an entry's fields, decoded once (entries stay in the cache of fetched files).
+  function fieldIds(e) {
+    if (!e.ids) {
+      e.ids = [];
+      for (var field = 0; field < FIELDS; field++) e.ids.push(decode(e[field]));
+    }
+    return e.ids;
+  }
+
   // For one query word: id → {typo, field, exact} of its best match in that article.
   function wordMatches(w, alts, entries) {
     var best = new Map();
     alts.forEach(function (alt, a) {
       var e = entries[a];
       if (!e) return;
+      var lists = fieldIds(e);
       for (var field = 0; field < FIELDS; field++) {
-        decode(e[field]).forEach(function (id) {
+        lists[field].forEach(function (id) {
           var exact = alt.whole && !alt.typo && (!w.marked || hasForm(e, alt.key, w.exact, id)) ? 1 : 0;
           var old = best.get(id);
           if (!old || alt.typo < old.typo || (alt.typo === old.typo && (field < old.field ||
@@ -285,8 +302,9 @@
           var best = new Map();
           found.forEach(function (e) {
             if (!e) return;
+            var lists = fieldIds(e);
             for (var field = 0; field < FIELDS; field++) {
-              decode(e[field]).forEach(function (id) { if (!best.has(id) || best.get(id) > field) best.set(id, field); });
+              lists[field].forEach(function (id) { if (!best.has(id) || best.get(id) > field) best.set(id, field); });
             }
           });
           return best;
@@ -339,6 +357,15 @@
       where.forEach(function (f, i) { fields += phrase[i] < 0 ? f : phrase[i]; });
       return [-matched, typos, -near, fields, -exact];
     }
+    // Only the ids of the word found in fewest articles can match them all.
+    function collectAll() {
+      var out = new Map(), fewest = perWord[0];
+      perWord.forEach(function (m) { if (m.size < fewest.size) fewest = m; });
+      fewest.forEach(function (_, id) {
+        if (perWord.every(function (m) { return m.has(id); })) out.set(id, keyFor(id));
+      });
+      return out;
+    }
     function collect(need) {
       var out = new Map(), seen = new Set();
       perWord.forEach(function (m) {
@@ -351,7 +378,7 @@
       });
       return out;
     }
-    var all = collect(n);
+    var all = collectAll();
     return all.size || n < 3 ? all : collect(n - 1);
   }
 
