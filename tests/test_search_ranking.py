@@ -9,8 +9,8 @@ import pytest
 import tools
 from search_judged import JUDGED, write_site
 
-from generator.pipeline import build, configure
-from generator.searchwords import exact, key, short_name, words
+from generator.build.pipeline import build, configure
+from generator.core.searchwords import exact, key, short_name, words
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,7 @@ def type_query(page, query: str) -> tuple[list[str], list[str]]:
     return results, named
 
 
+@pytest.mark.browser
 def test_judged_queries_put_the_meant_article_first(page, base: str) -> None:
     assert len(JUDGED) >= 40
     page.goto(base + "tim-kiem/")
@@ -45,6 +46,7 @@ def test_judged_queries_put_the_meant_article_first(page, base: str) -> None:
     assert [(q, slug, got[q]) for q, slug in JUDGED if slug not in got[q]] == []
 
 
+@pytest.mark.browser
 def test_a_query_in_the_address_ranks_as_one_typed(page, base: str) -> None:
     page.goto(base + "tim-kiem/?q=tuyen+quang")
     page.wait_for_function("document.querySelector('#search').getAttribute('data-done') === 'tuyen quang'")
@@ -56,6 +58,7 @@ def test_a_query_in_the_address_ranks_as_one_typed(page, base: str) -> None:
     assert [m.inner_text() for m in excerpt.query_selector_all("mark")] == ["Tuyên", "Quang"]
 
 
+@pytest.mark.browser
 def test_results_follow_the_words_as_they_are_typed(page, base: str) -> None:
     page.goto(base + "tim-kiem/")
     page.type("#search-q", "tuyen dung")
@@ -66,6 +69,7 @@ def test_results_follow_the_words_as_they_are_typed(page, base: str) -> None:
     page.wait_for_url("**q=tuyen+dung")
 
 
+@pytest.mark.browser
 def test_a_named_cluster_or_unit_is_offered_above_the_articles(page, base: str) -> None:
     page.goto(base + "tim-kiem/")
     assert type_query(page, "dac lac")[1] == ["Sở Nội vụ tỉnh Đắk Lắk"]

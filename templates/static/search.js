@@ -1,5 +1,5 @@
 // The search page: reads the static index that `confsite build` writes under the
-// search page's URL (see generator/search.py) and shows ranked, highlighted results.
+// search page's URL (see generator/render/search.py) and shows ranked, highlighted results.
 // Only this page loads this script; the index is fetched when a reader searches.
 "use strict";
 
@@ -40,7 +40,7 @@
     return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
   }
 
-  // The index key of a folded word, and a word's exact form: generator/searchwords.py.
+  // The index key of a folded word, and a word's exact form: generator/core/searchwords.py.
   function keyOf(folded) {
     return folded.replace(/^([bcdghklmnpqrstvx]+)y$/, "$1i").replace(/k(?!h)/g, "c");
   }
