@@ -207,11 +207,15 @@ def check_keep(keep: int) -> None:
         raise PublishError(f"--keep {keep} would remove the live release", "keep at least 1 (2 or more to roll back)")
 
 
-def build_release(content: Path, staging: Path, *, base_url: str | None,
-                  allow_removed: bool) -> pipeline.BuildResult:
-    """Build *content* for production into *staging* and verify it; nothing is made live."""
+def build_release(content: Path, staging: Path, *, base_url: str | None, allow_removed: bool,
+                  marker: bool = True) -> pipeline.BuildResult:
+    """Build *content* for production into *staging* and verify it; nothing is made live.
+
+    With *marker*, every page names the release (``<meta name="confsite-release">``).
+    """
     config = pipeline.configure(content, staging, base_url=base_url)
-    config = with_overrides(config, release=content_marker(content))
+    if marker:
+        config = with_overrides(config, release=content_marker(content))
     result = pipeline.build(config, write=False, allow_removed=allow_removed)
     _pause("built")
     try:

@@ -400,7 +400,9 @@ def publish_remote(content: Path, remote: Remote, *, ssh_config: Path | None = N
     ssh_command(remote, ssh_config)
     with tempfile.TemporaryDirectory(prefix="confsite-publish-") as tmp:
         staging = Path(tmp) / "site"
-        result = build_release(content, staging, base_url=base_url, allow_removed=allow_removed)
+        # No release marker in the pages: it would differ in every page from the live
+        # release's, and rsync would send a piece of every page instead of the few that changed.
+        result = build_release(content, staging, base_url=base_url, allow_removed=allow_removed, marker=False)
         files = len(result.rendered.files) + len(result.rendered.copies)
         if dry_run:
             with Session(remote, ssh_config, mode="look", log=log) as session:
