@@ -30,6 +30,7 @@ import secrets
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +152,21 @@ def ssh_command(remote: Remote, ssh_config: Path | None) -> list[str]:
     return cmd
 
 
+def _die_with_parent() -> None:
+    """In the child: end when the publishing process ends, even killed (Linux), so an
+    upload never outlives its publish and the server's lock is freed at once."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+_CHILD = {"preexec_fn": _die_with_parent} if sys.platform.startswith("linux") else {}
+
+
 def _fault(remote: Remote, text: str, doing: str) -> PublishError:
     """The editor's message for what ``ssh``, ``rsync`` or the server said on failing."""
     where, host = str(remote), remote.host + (f" port {remote.port}" if remote.port else "")
@@ -173,6 +189,10 @@ def _fault(remote: Remote, text: str, doing: str) -> PublishError:
     if "Could not resolve hostname" in text:
         return PublishError(f"cannot find the server {remote.host}: the name is unknown; nothing was published",
                             "check the spelling of the server's name and this machine's network connection")
+    if "No space left on device" in text or "Disk quota exceeded" in text:
+        return PublishError(f"the server's disk is full (while {doing} in {where}); {unchanged}",
+                            "ask the IT staff to free space on the server, or publish with a smaller --keep "
+                            "to remove old releases, then publish again")
     if re.search(r"connect to host .*: |Connection timed out|No route to host|Network is unreachable|"
                  r"Connection refused|kex_exchange_identification|Connection closed by|Connection reset", text):
         if doing == "connect":
@@ -181,10 +201,6 @@ def _fault(remote: Remote, text: str, doing: str) -> PublishError:
                                 "and ask the IT staff whether the server and its SSH service are running")
         return PublishError(f"the connection to {host} was lost while {doing}; {unchanged}",
                             "publish again when the network is back: it finishes what this one started")
-    if "No space left on device" in text or "Disk quota exceeded" in text:
-        return PublishError(f"the server's disk is full (while {doing} in {where}); {unchanged}",
-                            "ask the IT staff to free space on the server, or publish with a smaller --keep "
-                            "to remove old releases, then publish again")
     if "Permission denied" in text or "Read-only file system" in text or "Operation not permitted" in text:
         return PublishError(f"{remote.account} may not write in {remote.path}; {unchanged}",
                             f"ask the IT staff to give that account write access to the folder (see {GUIDE})")
@@ -210,7 +226,7 @@ class Session:
         command = ["sh", "-c", _SCRIPT, "confsite", remote.path, mode, str(int(wait))]
         self._proc = subprocess.Popen([*ssh_command(remote, ssh_config), "--", remote.login, shlex.join(command)],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                      text=True, encoding="utf-8", errors="replace")
+                                      text=True, encoding="utf-8", errors="replace", **_CHILD)
         try:
             self._start(log)
         except BaseException:
@@ -329,6 +345,12 @@ class Session:
         if rels:
             self.run("rm -rf -- " + " ".join(shlex.quote(r) for r in rels), doing)
 
+    def clean(self, stale: list[str]) -> None:
+        """Remove what interrupted publishes left. What cannot be removed now (an upload
+        still winding down) is hidden and harmless: the next publish tries again."""
+        self.run(f"rm -rf -- {RELEASES}/.[!.]* {RELEASES}/..?* .{CURRENT}-*.tmp {HISTORY}-*.tmp "
+                 + " ".join(shlex.quote(f"{RELEASES}/{n}") for n in stale) + " 2>/dev/null; true", "cleaning up")
+
 
 @dataclass(frozen=True)
 class Transfer:
@@ -359,7 +381,7 @@ def rsync(local: Path, remote: Remote, rel: str, ssh_config: Path | None, *, lin
     sent, removed, other = [], [], []
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8",
-                                errors="replace")
+                                errors="replace", **_CHILD)
         assert proc.stdout is not None
         with proc.stdout:
             for line in proc.stdout:
@@ -407,16 +429,19 @@ def publish_remote(content: Path, remote: Remote, *, ssh_config: Path | None = N
         if dry_run:
             with Session(remote, ssh_config, mode="look", log=log) as session:
                 names, live, _ = session.state()
-            target = f"{RELEASES}/{live}" if live in names else f"{RELEASES}/.dry-run"
-            transfer = rsync(staging, remote, target, ssh_config, dry_run=True)
+            if live in names:
+                transfer = rsync(staging, remote, f"{RELEASES}/{live}", ssh_config, dry_run=True)
+            else:                          # nothing there yet: all of it would travel
+                every = sorted(p for p in staging.rglob("*") if p.is_file())
+                size = sum(p.stat().st_size for p in every)
+                transfer = Transfer(tuple(p.relative_to(staging).as_posix() for p in every), (), size, size)
             return RemoteResult("", live, files, (), transfer)
         token = secrets.token_hex(4)
         with Session(remote, ssh_config, wait=wait, log=log) as session:
             _pause("locked")
             names, live, past = session.state()
             stale = unfinished(names, past, live)
-            session.run(f"rm -rf -- {RELEASES}/.[!.]* {RELEASES}/..?* .{CURRENT}-*.tmp {HISTORY}-*.tmp", "cleaning up")
-            session.remove([f"{RELEASES}/{n}" for n in stale], "cleaning up")
+            session.clean(stale)
             names = [n for n in names if n not in stale]
             work = f"{RELEASES}/.staging-{token}"
             try:
