@@ -126,7 +126,7 @@ def parse_destination(text: str) -> Remote | None:
     if len(host) == 1 and not m["user"]:      # C:\site on Windows is a local folder
         return None
     if not m["path"].strip("/"):
-        raise PublishError(f"{text}: the folder on the server is missing after the colon",
+        raise PublishError(f"the destination {text} names no folder on the server after the colon",
                            f"write it as {m['user'] + '@' if m['user'] else ''}{host}:/srv/snv-tin")
     return Remote(host.strip("[]"), m["path"], m["user"], None, text)
 
@@ -406,6 +406,24 @@ def rsync(local: Path, remote: Remote, rel: str, ssh_config: Path | None, *, lin
     return Transfer(tuple(sent), tuple(removed), _stat(stats, "Total bytes sent"), _stat(stats, "Total file size"))
 
 
+def _disk_full(session: Session, error: PublishError, doing: str) -> PublishError:
+    """After a failed upload: *error*, or the disk-full message when the server's disk is
+    (nearly) full, since rsync's own message can be lost when its receiver dies; then
+    remove the partial upload, which frees the space again."""
+    if "disk is full" not in error.message:
+        try:
+            free = session.run(f"df -Pk {RELEASES} | awk 'NR == 2 {{ print $4 }}'", "checking free space").strip()
+            if free.isdigit() and int(free) < 1024:
+                error = _fault(session.remote, "No space left on device", doing)
+        except PublishError:
+            pass
+    try:
+        session.run(f"rm -rf -- {RELEASES}/.staging-* 2>/dev/null; true", "cleaning up")
+    except PublishError:
+        pass
+    return error
+
+
 # --- publish, dry run, rollback -------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -446,13 +464,10 @@ def publish_remote(content: Path, remote: Remote, *, ssh_config: Path | None = N
             work = f"{RELEASES}/.staging-{token}"
             try:
                 transfer = rsync(staging, remote, work, ssh_config, link_dest=live if live in names else None)
-            except PublishError:
-                if session.alive():
-                    try:
-                        session.remove([work], "cleaning up")
-                    except PublishError:
-                        pass
-                raise
+            except PublishError as exc:
+                if not session.alive():
+                    raise
+                raise _disk_full(session, exc, "uploading the release") from None
             _pause("uploaded")
             name = release_name(names, (staging / MARKER).read_bytes(), now)
             session.run(f"test -f {work}/{MARKER} && mv -T -- {work} {RELEASES}/{name}", "installing the release")

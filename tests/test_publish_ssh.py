@@ -342,3 +342,42 @@ def test_one_edit_to_a_2000_article_site_sends_under_one_percent(server: SSHServ
     full = int(re.search(r"sent ([\d,]+) bytes", first)[1].replace(",", ""))
     assert size > 30_000_000 and full > size / 20, (first, out)   # the first publish sent the whole site (compressed)
     assert sent < size / 100, out
+
+
+def test_keep_prunes_old_releases_on_the_server_and_rollback_stops_at_the_oldest(server: SSHServer, contents):
+    a, b = contents
+    dest = server.folder("keep")
+    names = []
+    for content in (a, b, a):
+        out = run(server, server.url(dest), "--content", str(content), "--keep", "2").stdout
+        names.append(release_of(dest))
+    assert "removed 1 old release(s)" in out
+    assert sorted(p.name for p in (dest / "releases").iterdir()) == names[1:]
+    run(server, server.url(dest), "--rollback")
+    assert release_of(dest) == names[1]
+    proc = run(server, server.url(dest), "--rollback", check=False)
+    assert failure(proc) == (f"publish failed: {names[1]} is the oldest release kept in {server.url(dest)}/releases; "
+                             "there is none to roll back to; publish the content you want instead")
+    assert release_of(dest) == names[1]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bientap@portal.example.vn:/srv/snv-tin", ("portal.example.vn", "/srv/snv-tin", "bientap", None)),
+    ("portal:srv/snv-tin", ("portal", "srv/snv-tin", None, None)),
+    ("ssh://bientap@10.0.0.5:2222/srv/snv-tin", ("10.0.0.5", "/srv/snv-tin", "bientap", 2222)),
+    ("bientap@[2001:db8::5]:/srv/snv-tin", ("2001:db8::5", "/srv/snv-tin", "bientap", None)),
+    ("/srv/snv-tin", None), ("site", None), ("./a:b", None), ("C:\\site", None),
+])
+def test_destinations_are_told_apart(text, expected):
+    from generator.remote import parse_destination
+
+    remote = parse_destination(text)
+    assert (remote and (remote.host, remote.path, remote.user, remote.port)) == expected
+
+
+def test_a_destination_without_a_folder_is_refused_before_anything_runs(contents):
+    a, _ = contents
+    proc = subprocess.run([sys.executable, "-m", "generator", "publish", "bientap@portal:", "--content", str(a)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert failure(proc) == ("publish failed: the destination bientap@portal: names no folder on the server after the colon; "
+                             "write it as bientap@portal:/srv/snv-tin")
