@@ -43,6 +43,8 @@ from .publish import (CURRENT, HISTORY, RELEASES, PublishError, PublishResult, _
 from .write import MARKER
 
 GUIDE = "docs/publishing-ssh.md"
+# Where CONFSITE_PUBLISH_PAUSE can stop a publish to a server (after the local ones up to "verified").
+POINTS = ("locked", "uploading", "uploaded", "installed", "linked", "switched")
 _SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/:\s]+)@)?(?P<host>\[[^\]/]+\]|[^:/\[\]\s]+):(?P<path>.*)$")
 
 # Runs on the server under `sh -c SCRIPT confsite DEST MODE WAIT`. Faults are reported on

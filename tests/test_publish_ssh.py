@@ -18,11 +18,11 @@ import pytest
 
 import tools
 from generator.publish import PAUSE_ENV
+from generator.remote import POINTS as REMOTE_POINTS
 from sshkit import SSHServer, ssh_server
 from test_publish import URLS, fetch, release_bytes, release_of
 
 ROOT = Path(__file__).resolve().parent.parent
-REMOTE_POINTS = ("locked", "uploading", "uploaded", "installed", "linked", "switched")
 GUIDE = "docs/publishing-ssh.md"
 CLUSTERS = ("Cụm thi đua các tỉnh, thành Bắc Bộ", "Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc",
             "Cụm thi đua Sở Nội vụ các tỉnh, thành miền Trung, Tây Nguyên")
