@@ -175,8 +175,8 @@ def _publish_remote(args: argparse.Namespace, remote) -> int:
             print(f"would send: {name}")
         for name in t.removed:
             print(f"would remove: {name}")
-        print(f"dry run: {len(t.sent)} file(s) would be sent, {len(t.removed)} removed, "
-              f"about {t.bytes_sent:,} bytes; {remote}/current was not changed")
+        print(f"dry run: {len(t.sent)} file(s) would be sent ({t.changed_bytes:,} bytes before rsync's "
+              f"differences and compression), {len(t.removed)} removed; {remote}/current was not changed")
         return 0
     removed = f", removed {len(result.removed)} old release(s)" if result.removed else ""
     print(f"published {result.files} files as {remote}/releases/{result.release}; {remote}/current points at it"

@@ -361,6 +361,7 @@ class Transfer:
     removed: tuple[str, ...]
     bytes_sent: int
     site_bytes: int
+    changed_bytes: int = 0        # the size of the files sent, before rsync's differences and compression
 
 
 def _stat(stats: str, label: str) -> int:
@@ -405,7 +406,8 @@ def rsync(local: Path, remote: Remote, rel: str, ssh_config: Path | None, *, lin
             raise _no_rsync(remote)
         raise _fault(remote, text or f"rsync exited with status {code}", doing)
     stats = "".join(other)
-    return Transfer(tuple(sent), tuple(removed), _stat(stats, "Total bytes sent"), _stat(stats, "Total file size"))
+    return Transfer(tuple(sent), tuple(removed), _stat(stats, "Total bytes sent"), _stat(stats, "Total file size"),
+                    _stat(stats, "Total transferred file size"))
 
 
 def _disk_full(session: Session, error: PublishError, doing: str) -> PublishError:
@@ -454,7 +456,7 @@ def publish_remote(content: Path, remote: Remote, *, ssh_config: Path | None = N
             else:                          # nothing there yet: all of it would travel
                 every = sorted(p for p in staging.rglob("*") if p.is_file())
                 size = sum(p.stat().st_size for p in every)
-                transfer = Transfer(tuple(p.relative_to(staging).as_posix() for p in every), (), size, size)
+                transfer = Transfer(tuple(p.relative_to(staging).as_posix() for p in every), (), size, size, size)
             return RemoteResult("", live, files, (), transfer)
         token = secrets.token_hex(4)
         with Session(remote, ssh_config, wait=wait, log=log) as session:

@@ -133,10 +133,12 @@ def test_dry_run_lists_what_would_be_sent_and_removed_and_changes_nothing(server
     assert "would send: bai-viet/bac-bo-tong-ket-2020/index.html" in lines
     assert "would remove: bai-viet/trien-khai-cong-tac-noi-vu-2023/index.html" in lines
     assert "would send: robots.txt" not in lines
-    m = re.fullmatch(rf"dry run: (\d+) file\(s\) would be sent, (\d+) removed, about [\d,]+ bytes; "
-                     rf"{re.escape(server.url(dest))}/current was not changed", lines[-1])
+    m = re.fullmatch(rf"dry run: (\d+) file\(s\) would be sent \(([\d,]+) bytes before rsync's differences and "
+                     rf"compression\), (\d+) removed; {re.escape(server.url(dest))}/current was not changed", lines[-1])
     assert m and int(m[1]) == sum(x.startswith("would send: ") for x in lines)
-    assert int(m[2]) == sum(x.startswith("would remove: ") for x in lines) > 0
+    assert int(m[3]) == sum(x.startswith("would remove: ") for x in lines) > 0
+    assert 0 < int(m[2].replace(",", "")) < sum(p.stat().st_size for p in (dest / "current").rglob("*")
+                                                 if p.is_file())
     assert release_of(dest) == live and sorted(p.name for p in (dest / "releases").iterdir()) == before
 
 
