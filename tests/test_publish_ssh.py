@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.publish import PAUSE_ENV
-from generator.remote import POINTS as REMOTE_POINTS
+from generator.commands.publish import PAUSE_ENV
+from generator.commands.remote import POINTS as REMOTE_POINTS
 from sshkit import SSHServer, ssh_server
 from test_publish import URLS, fetch, release_bytes, release_of
 
@@ -66,6 +66,7 @@ def failure(proc: subprocess.CompletedProcess[str]) -> str:
     return proc.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.tool
 def test_publish_edit_and_rollback_over_ssh_under_load(server: SSHServer, contents):
     a, b = contents
     dest = server.folder("load")
@@ -77,12 +78,15 @@ def test_publish_edit_and_rollback_over_ssh_under_load(server: SSHServer, conten
     with tools.nginx_server(dest / "current", "/tin/") as base:
         seen: list[tuple[str, int, bytes]] = []
         stop = threading.Event()
+        fetched = threading.Condition()
 
         def reader() -> None:
             while not stop.is_set():
                 for url in URLS:
                     status, body = fetch(base + url)
-                    seen.append((url, status, body))
+                    with fetched:
+                        seen.append((url, status, body))
+                        fetched.notify_all()
 
         threads = [threading.Thread(target=reader) for _ in range(3)]
         for t in threads:
@@ -90,12 +94,14 @@ def test_publish_edit_and_rollback_over_ssh_under_load(server: SSHServer, conten
         try:
             run(server, f"portal:{dest}", "--content", str(b), "--keep", "3")    # the ~/.ssh/config alias form
             rel_b = release_of(dest)
-            count = len(seen)
+            with fetched:
+                goal = len(seen)
             out = run(server, server.url(dest), "--rollback").stdout
             assert out == f"rolled back {server.url(dest)}/current from {rel_b} to {rel_a}\n"
             assert release_of(dest) == rel_a
-            while len(seen) < count + 2 * len(URLS):     # readers see the rolled-back site too
-                time.sleep(0.05)
+            with fetched:                                # readers see the rolled-back site too
+                goal += 2 * len(URLS)
+                assert fetched.wait_for(lambda: len(seen) >= goal, timeout=60), "the readers got no answers"
         finally:
             stop.set()
             for t in threads:
@@ -118,6 +124,7 @@ def test_publish_edit_and_rollback_over_ssh_under_load(server: SSHServer, conten
         assert os.stat(dest / "releases" / rel_b / u).st_ino == os.stat(dest / "releases" / rel_a / u).st_ino
 
 
+@pytest.mark.tool
 def test_dry_run_lists_what_would_be_sent_and_removed_and_changes_nothing(server: SSHServer, contents, tmp_path):
     a, _ = contents
     dest = server.folder("dry")
@@ -143,20 +150,41 @@ def test_dry_run_lists_what_would_be_sent_and_removed_and_changes_nothing(server
 
 
 def _pause_at(server: SSHServer, point: str, content: Path, dest: Path, tmp_path: Path) -> subprocess.Popen:
-    """Start a publish that stops at *point* (the project's publish test hook); return it there."""
+    """Start a publish that stops at *point* (the project's publish test hook) and return it
+    there, still running. The publish announces the point on a named pipe; the test waits on
+    the pipe and the publish's stderr together, so it wakes the moment either speaks (no
+    polling). A publish that never gets there is killed."""
     signal_file = tmp_path / f"paused-{point}"
+    signal_file.unlink(missing_ok=True)
+    os.mkfifo(signal_file)
+    pipe = os.open(signal_file, os.O_RDONLY | os.O_NONBLOCK)
     proc = subprocess.Popen([sys.executable, "-m", "generator", "publish", server.url(dest), "--content", str(content),
                              "--ssh-config", str(server.client_config("good"))],
                             cwd=ROOT, env={**os.environ, PAUSE_ENV: f"{point}:{signal_file}"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not signal_file.exists():
-        if proc.poll() is not None:
-            pytest.fail(f"publish ended before {point}: {proc.stderr.read().decode()}", pytrace=False)
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"publish never reached {point}", pytrace=False)
-        time.sleep(0.02)
+    try:
+        said, err = b"", b""
+        deadline = time.monotonic() + 120
+        while said != point.encode():
+            ready, _, _ = select.select([pipe, proc.stderr], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                _kill(proc)
+                pytest.fail(f"publish never reached {point}: {err.decode()}", pytrace=False)
+            if pipe in ready:
+                chunk = os.read(pipe, 64)
+                if not chunk:
+                    _kill(proc)
+                    pytest.fail(f"publish closed the pause pipe having said {said!r}, not {point}", pytrace=False)
+                said += chunk
+            if proc.stderr in ready:
+                chunk = os.read(proc.stderr.fileno(), 65536)
+                err += chunk
+                if not chunk:
+                    proc.wait(timeout=10)
+                    proc.stderr.close()
+                    pytest.fail(f"publish ended before {point}: {err.decode()}", pytrace=False)
+    finally:
+        os.close(pipe)
     return proc
 
 
@@ -166,6 +194,8 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.stderr.close()
 
 
+@pytest.mark.tool
+@pytest.mark.kill
 def test_a_publish_killed_at_any_step_leaves_the_live_site_whole(server: SSHServer, contents, tmp_path):
     a, b = contents
     dest = server.folder("kill")
@@ -205,6 +235,8 @@ def _stderr_line(proc: subprocess.Popen, wanted: str) -> None:
         seen += chunk
 
 
+@pytest.mark.tool
+@pytest.mark.kill
 def test_two_publishers_one_fails_clearly_or_waits_never_a_mix(server: SSHServer, contents, tmp_path):
     a, b = contents
     dest = server.folder("race")
@@ -229,6 +261,7 @@ def test_two_publishers_one_fails_clearly_or_waits_never_a_mix(server: SSHServer
     assert (dest / ".history").read_text("utf-8").split() == [rel_a, rel_b]
 
 
+@pytest.mark.tool
 def test_ssh_faults_have_messages_that_say_what_to_do(server: SSHServer, contents, tmp_path):
     a, _ = contents
     dest = server.folder("faults")
@@ -286,6 +319,7 @@ def test_ssh_faults_have_messages_that_say_what_to_do(server: SSHServer, content
     assert not dest.joinpath("current").exists()
 
 
+@pytest.mark.tool
 def test_a_full_disk_on_the_server_is_named_and_leaves_current_alone(server: SSHServer, contents, tmp_path):
     a, b = contents
     small = server.folder("small-disk")
@@ -332,6 +366,8 @@ def _big_content(root: Path, articles: int) -> Path:
     return root
 
 
+@pytest.mark.tool
+@pytest.mark.slow
 def test_one_edit_to_a_2000_article_site_sends_under_one_percent(server: SSHServer, tmp_path):
     content = _big_content(tmp_path / "big", 2000)
     dest = server.folder("big")
@@ -346,6 +382,7 @@ def test_one_edit_to_a_2000_article_site_sends_under_one_percent(server: SSHServ
     assert sent < size / 100, out
 
 
+@pytest.mark.tool
 def test_keep_prunes_old_releases_on_the_server_and_rollback_stops_at_the_oldest(server: SSHServer, contents):
     a, b = contents
     dest = server.folder("keep")
@@ -371,7 +408,7 @@ def test_keep_prunes_old_releases_on_the_server_and_rollback_stops_at_the_oldest
     ("/srv/snv-tin", None), ("site", None), ("./a:b", None), ("C:\\site", None),
 ])
 def test_destinations_are_told_apart(text, expected):
-    from generator.remote import parse_destination
+    from generator.commands.remote import parse_destination
 
     remote = parse_destination(text)
     assert (remote and (remote.host, remote.path, remote.user, remote.port)) == expected
