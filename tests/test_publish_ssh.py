@@ -395,8 +395,8 @@ def test_keep_prunes_old_releases_on_the_server_and_rollback_stops_at_the_oldest
     run(server, server.url(dest), "--rollback")
     assert release_of(dest) == names[1]
     proc = run(server, server.url(dest), "--rollback", check=False)
-    assert failure(proc) == (f"publish failed: {names[1]} is the oldest release kept in {server.url(dest)}/releases; "
-                             "there is none to roll back to; publish the content you want instead")
+    assert failure(proc) == (f"rollback: there is no earlier release to go back to: {names[1]} is the oldest release "
+                             f"kept in {server.url(dest)}/releases; publish the content you want instead")
     assert release_of(dest) == names[1]
 
 

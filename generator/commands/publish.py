@@ -237,13 +237,16 @@ def build_release(content: Path, staging: Path, *, base_url: str | None, allow_r
 
 def rollback_target(names: list[str], past: list[str], live: str | None, where: str) -> tuple[str, list[str]]:
     """The release ``--rollback`` makes live, and the history that follows; *where* names DEST."""
+    if live is None and not names:
+        raise PublishError(f"nothing was published to {where} yet, so there is no earlier release to go back to")
     if live not in names:
         raise PublishError(f"{where}/{CURRENT} does not point at a release", "publish first")
     if live in past:
         past = past[:len(past) - 1 - past[::-1].index(live)]
     earlier = [n for n in past if n != live]
     if not earlier:
-        raise PublishError(f"{live} is the oldest release kept in {where}/{RELEASES}; there is none to roll back to",
+        which = "the only release" if names == [live] else "the oldest release kept"
+        raise PublishError(f"there is no earlier release to go back to: {live} is {which} in {where}/{RELEASES}",
                            "publish the content you want instead")
     target = earlier[-1]
     return target, past[:len(past) - past[::-1].index(target)]

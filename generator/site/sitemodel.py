@@ -154,7 +154,7 @@ class Site:
             path = self.config.urls.path("short", id=article.id)
         else:
             path = article.url
-        return self.config.absolute(quote(path, safe="/#?=&%"))
+        return self.config.published(quote(path, safe="/#?=&%"))
 
     def unit(self, name: str) -> Unit | None:
         """The unit page for a name, in whatever Unicode form or spacing it was written."""
