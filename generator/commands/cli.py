@@ -112,6 +112,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer.cli import run_import
+
+    return run_import(args, _problems)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -237,6 +243,13 @@ def parser() -> argparse.ArgumentParser:
                    "(default: today)")
     n.add_argument("--content", default="content", help="content folder (default: content)")
     n.set_defaults(func=cmd_new)
+    i = sub.add_parser("import", help="draft articles from Word files, saved web pages, text files or an RSS feed")
+    i.add_argument("paths", nargs="+", metavar="PATH", help=".docx, .html, .txt or feed .xml files, or folders of them")
+    i.add_argument("--into", help="folder for the drafts (default: CONTENT/reports)")
+    i.add_argument("--cluster", help="the cluster's name or slug as in clusters.yaml, for every imported report")
+    i.add_argument("--content", default="content", help="content folder (default: content)")
+    i.add_argument("--jobs", type=int, default=None, metavar="N", help="read with N processes (default: one per core)")
+    i.set_defaults(func=cmd_import)
     p = sub.add_parser("publish", help="build for production and switch DEST/current to the new release")
     p.add_argument("dest", help="the folder the web server serves current/ from: a local folder, "
                                 "user@host:/folder or ssh://user@host:port/folder (see docs/publishing-ssh.md)")
