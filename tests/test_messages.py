@@ -446,6 +446,12 @@ def test_publish_and_rollback_in_both_languages(tmp_path: Path, monkeypatch) -> 
     assert code == 1 and "there is no earlier release to go back to" in err
     code, out, err = run("--lang", "vi", "publish", "www", "--keep", "0")
     assert code == 1 and "đăng không thành công: --keep 0 sẽ xoá mất bản đang chạy" in err
+    code, out, err = run("--lang", "vi", "publish", "bientap@may-chu.example:")
+    assert code == 1 and "nơi đăng bientap@may-chu.example: không ghi thư mục trên máy chủ sau dấu hai chấm" in err
+    code, out, err = run("--lang", "vi", "publish", "ssh://may-chu.example:x/srv")
+    assert code == 1 and "cổng không phải là số; hãy viết theo dạng ssh://user@host:2222/srv/snv-tin" in err
+    code, out, err = run("--lang", "vi", "publish", "www", "--dry-run")
+    assert code == 1 and "--dry-run liệt kê những gì sẽ được gửi lên máy chủ" in err
     write_tree(tmp_path / "content", {"reports/b.md": article("B", date="2020-13-01")})
     code, out, err = run("--lang", "vi", "publish", "www")
     assert code == 1 and err.splitlines()[-1] == "đăng không thành công: 1 lỗi; www/current không bị thay đổi"

@@ -147,7 +147,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     tr = getattr(args, "tr", ENGLISH)
     from .publish import PublishError, publish, rollback
+    from .remote import parse_destination
 
+    try:
+        remote = parse_destination(args.dest)
+    except PublishError as exc:
+        _say(tr, N_("publish failed: {message}", message=exc.message) + "; " + exc.hint, file=sys.stderr)
+        return 1
+    if remote is not None:
+        return _publish_remote(args, remote, tr)
+    if args.dry_run:
+        _say(tr, N_("publish failed: --dry-run lists what would travel to a server; "
+                    "give the destination as user@host:/folder"), file=sys.stderr)
+        return 1
     dest = Path(args.dest)
     try:
         if args.rollback:
@@ -173,6 +185,59 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 files=result.files, dest=dest, release=result.release, removed=removed,
                 seconds=Num(time.perf_counter() - started)))
     return 0
+
+
+def _publish_remote(args: argparse.Namespace, remote, tr: Translator) -> int:
+    from .publish import PublishError
+    from .remote import publish_remote, rollback_remote
+
+    def log(line: str) -> None:
+        print(tr(line), file=sys.stderr, flush=True)
+
+    ssh_config = Path(args.ssh_config) if args.ssh_config else None
+    try:
+        if args.rollback:
+            old, new = rollback_remote(remote, ssh_config=ssh_config, wait=args.wait, log=log)
+            _say(tr, N_("rolled back {dest}/current from {old} to {new}", dest=remote, old=old, new=new))
+            return 0
+        started = time.perf_counter()
+        result = publish_remote(Path(args.content), remote, ssh_config=ssh_config, base_url=args.base_url,
+                                keep=args.keep, wait=args.wait, dry_run=args.dry_run,
+                                allow_removed=args.allow_removed, log=log)
+    except BuildFailed as exc:
+        count = _problems(exc.problems, tr=tr)
+        _say(tr, N_("publish failed: {count} error(s); {dest}/current was not changed", count=count, dest=remote),
+             file=sys.stderr)
+        return 1
+    except PublishError as exc:
+        _problems(exc.problems, tr=tr)
+        message = N_("rollback: {message}", message=exc.message) if args.rollback else \
+            N_("publish failed: {message}", message=exc.message)
+        _say(tr, message + (("; " + exc.hint) if exc.hint else ""), file=sys.stderr)
+        return 1
+    t = result.transfer
+    share = N_("{percent}%", percent=Num(100 * t.bytes_sent / t.site_bytes)) if t and t.site_bytes else "–"
+    if args.dry_run:
+        for name in t.sent:
+            _say(tr, N_("would send: {name}", name=name))
+        for name in t.removed:
+            _say(tr, N_("would remove: {name}", name=name))
+        _say(tr, N_("dry run: {sent} file(s) would be sent ({size} bytes before rsync's differences and compression), "
+                    "{removed} removed; {dest}/current was not changed", sent=len(t.sent),
+                    size=_bytes(t.changed_bytes, tr), removed=len(t.removed), dest=remote))
+        return 0
+    removed = N_(", removed {n} old release(s)", n=len(result.removed)) if result.removed else ""
+    _say(tr, N_("published {files} files as {dest}/releases/{release}; {dest}/current points at it{removed}; sent "
+                "{sent} bytes for a site of {size} bytes ({share}) in {seconds} s", files=result.files, dest=remote,
+                release=result.release, removed=removed, sent=_bytes(t.bytes_sent, tr), size=_bytes(t.site_bytes, tr),
+                share=share, seconds=Num(time.perf_counter() - started)))
+    return 0
+
+
+def _bytes(n: int, tr: Translator) -> str:
+    """A byte count with thousands grouped as the language writes them: 1,234,567 or 1.234.567."""
+    shown = f"{n:,}"
+    return shown.replace(",", ".") if tr.language == "vi" else shown
 
 
 def parser(tr: Translator = ENGLISH) -> argparse.ArgumentParser:
@@ -226,11 +291,18 @@ def parser(tr: Translator = ENGLISH) -> argparse.ArgumentParser:
     _lang(i, t)
     i.set_defaults(func=cmd_import)
     p = sub.add_parser("publish", help=t(N_("build for production and switch DEST/current to the new release")))
-    p.add_argument("dest", help=t(N_("the folder the web server serves current/ from")))
+    p.add_argument("dest", help=t(N_("the folder the web server serves current/ from: a local folder, "
+                                     "user@host:/folder or ssh://user@host:port/folder (see docs/publishing-ssh.md)")))
     p.add_argument("--content", default="content", help=t(N_("content folder (default: content)")))
     p.add_argument("--base-url", help=t(N_("the site's public address; overrides site.yaml")))
     p.add_argument("--keep", type=int, default=5, help=t(N_("releases to keep (default: 5)")))
     p.add_argument("--rollback", action="store_true", help=t(N_("switch current back to the previous release")))
+    p.add_argument("--dry-run", action="store_true",
+                   help=t(N_("to a server: build and list what would be sent and removed, change nothing")))
+    p.add_argument("--ssh-config", metavar="FILE", help=t(N_("to a server: the ssh configuration file to use "
+                                                             "(default: the user's ~/.ssh/config)")))
+    p.add_argument("--wait", type=float, default=60, metavar="SECONDS",
+                   help=t(N_("to a server: how long to wait for another publish to finish (default: 60)")))
     p.add_argument("--allow-removed", action="store_true",
                    help=t(N_("accept that addresses published before are gone (see content/.published-urls)")))
     _lang(p, t)
