@@ -17,6 +17,7 @@ from .fields import Fields
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
 from .paths import classify
+from .registry import UnitEntry, read_history, read_members, read_units
 from .slugs import clean_name, is_slug, name_key, slugify
 
 ARTICLE_KEYS = {"title", "date", "slug", "cluster", "kind", "period", "location", "host", "summary", "attendees",
@@ -27,7 +28,8 @@ AWARD_KEYS = {"award", "recipient", "recipients", "count", "conferred_by"}
 SCORE_KEYS = {"unit", "points", "out_of", "rank"}
 LEADERSHIP_KEYS = {"term", "chair", "vice_chair"}
 ATTENDEE_KEYS = {"name", "role", "organization"}
-CLUSTER_KEYS = {"name", "slug", "members", "description"}
+CLUSTER_KEYS = {"name", "slug", "members", "description", "also", "from", "until", "merged_into", "renamed_to",
+                "formed_from"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Content:
     pages: tuple[Page, ...]
     clusters: tuple[ClusterEntry, ...]
     problems: tuple[Problem, ...]
+    units: tuple[UnitEntry, ...] = ()      # units.yaml
 
 
 @dataclass
@@ -80,7 +83,8 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
             articles.append(Article(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url,
                                     body=body, images=tuple(i for i in images if i), **values))
     clusters = _clusters(loaded, report)
-    return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems))
+    units = read_units(loaded.units, loaded.units_display, report)
+    return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems), units)
 
 
 def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:
@@ -352,7 +356,7 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
         sub.unknown(CLUSTER_KEYS)
         name = sub.text("name", required=True, example="Cụm thi đua các tỉnh, thành Bắc Bộ")
         slug = sub.slug("slug") or (slugify(name) if name else None)
-        members = sub.text_list("members", example="Sở Nội vụ tỉnh …")
+        membership = read_members(sub)
         if not name or not slug:
             continue
         key = name_key(name)
@@ -363,13 +367,16 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
             sub.error("slug", f'"{slug}" is used twice (first on line {slugs[slug]})', "give each cluster its own slug")
             continue
         names[key] = slugs[slug] = located.line(i) or 0
-        seen: set[str] = set()
+        seen: set[tuple] = set()
         unique = []
-        for m in members:
-            if name_key(m) in seen:
-                sub.warn("members", f'"{m}" is listed twice', "keep one")
+        for m in membership:
+            if (name_key(m.unit), m.start, m.end) in seen:
+                sub.warn("members", f'"{m.unit}" is listed twice', "keep one")
                 continue
-            seen.add(name_key(m))
+            seen.add((name_key(m.unit), m.start, m.end))
             unique.append(m)
-        out.append(ClusterEntry(name, slug, tuple(unique), located.line(i), sub.text("description")))
+        members = tuple(dict.fromkeys(m.unit for m in unique))
+        out.append(ClusterEntry(name, slug, members, located.line(i), sub.text("description"),
+                                sub.text_list("also", example="Cụm thi đua …"), tuple(unique),
+                                read_history(sub, "cluster")))
     return tuple(out)
