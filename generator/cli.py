@@ -54,6 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from . import spellings
     from .advice import advise
 
     limit = 200
@@ -69,6 +70,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     advice = advise(result.site)
     _problems([*result.warnings, *advice], limit)
+    for line in spellings.lines(result.site):
+        print(line)
     print(f"check passed: {len(result.site.articles)} articles (drafts included), no errors, "
           f"{len(result.warnings) + len(advice)} warning(s)")
     return 0

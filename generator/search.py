@@ -207,25 +207,44 @@ def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, 
             "k": kind_key(a), "m": " · ".join(front), "b": body}
 
 
-def _article_entry(a: Article, cluster: str, slug: str, of: _Terms) -> tuple[str, str, str, bytes]:
+def _article_entry(a: Article, cluster: str, slug: str, of: _Terms,
+                   units: tuple[str, ...] = ()) -> tuple[str, str, str, bytes]:
     """What the index takes from one article: its terms in the title, the front-matter and
     the body (each space-separated; an article counts once per term, in its best field)
-    and its result record. A pure function of the article and its cluster's name and slug."""
+    and its result record. A pure function of the article, its cluster's name and slug
+    and the registered names of the units it names (*units*: official and today's names,
+    so a report that writes a unit another way, or under its pre-merger name, is found)."""
     front = front_matter_text(a, "")
     title = of((a.title,))
-    meta = of((cluster, *front))
+    meta = of((cluster, *front, *units))
     meta.difference_update(title)
     body = of((a.summary, a.body.text))
     body.difference_update(title, meta)
     return " ".join(title), " ".join(meta), " ".join(body), _dump(_record(a, cluster, slug, front))
 
 
-def _entry_key(a: Article, cluster: str, slug: str) -> str:
+def _entry_key(a: Article, cluster: str, slug: str, units: tuple[str, ...] = ()) -> str:
     # The file's digest covers every field read from it (the date too, named here anyway);
-    # the URL (its pattern is a setting) and the cluster's name and slug (clusters.yaml)
-    # come from elsewhere.
+    # the URL (its pattern is a setting), the cluster's name and slug (clusters.yaml) and
+    # the units' registered names (units.yaml) come from elsewhere.
     d = a.date
-    return digest(repr((a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
+    return digest(repr((a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug, units)))
+
+
+def unit_names(site: Site, a: Article) -> tuple[str, ...]:
+    """The registry's names (official, and today's after mergers) of the units *a* names."""
+    written = [a.host, *(s.unit for s in a.scores), *(r for w in a.awards for r in w.recipients)]
+    for lead in (a.elected, a.in_office):
+        if lead:
+            written += [lead.chair or "", lead.vice_chair or ""]
+    names: dict[str, None] = {}
+    for name in written:
+        unit = site.unit(name) if name else None
+        if unit is not None:
+            names[unit.ref.name] = None
+            if unit.ref.now:
+                names[unit.ref.now] = None
+    return tuple(names)
 
 
 _drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
@@ -243,8 +262,10 @@ def index_files(site: Site) -> dict[str, bytes]:
     for i, a in enumerate(site.articles):
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
-        cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        title, meta, body, record = memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
+        units = unit_names(site, a)
+        cache_key = _entry_key(a, cluster, slug, units) if keyed else ""
+        title, meta, body, record = memoized("search", cache_key,
+                                             lambda: _article_entry(a, cluster, slug, of, units))
         # Articles come in id order, so every list of ids is made sorted.
         _drain(map(append, map(in_title, title.split()), repeat(i)))
         _drain(map(append, map(in_meta, meta.split()), repeat(i)))
