@@ -17,12 +17,13 @@ in which files are read, so nothing an article writes can move another entity's 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .errors import Report, did_you_mean
+from .errors import Report
 from .slugs import clean_name, fold, name_key, slugify, vi_sort_key
 
 _TP = re.compile(r"\btp\s*\.\s*|\btp\b\s*")
@@ -45,6 +46,18 @@ def loose_key(text: str) -> str:
     folded = fold(clean_name(text))
     folded = _TP.sub("thanh pho ", folded)
     return " ".join(w for w in _WORDS.split(folded) if w)
+
+
+def nearest(name: str, choices: list[str], n: int = 3) -> list[str]:
+    """The registered names nearest to *name*: the best match, and others almost as near."""
+    key = loose_key(name)
+    scored = []
+    for c in dict.fromkeys(choices):
+        ratio = difflib.SequenceMatcher(None, key, loose_key(c)).ratio()
+        if ratio >= 0.6:
+            scored.append((ratio, c))
+    scored.sort(key=lambda t: (-t[0], vi_sort_key(t[1])))
+    return [c for r, c in scored[:n] if r >= scored[0][0] - 0.05]
 
 
 def is_generic(text: str) -> bool:
@@ -155,7 +168,7 @@ class Resolver:
         if how == "ambiguous":
             near = sorted(self.entries[i].name for i in self._loose[loose_key(name)])
         else:
-            near = did_you_mean(name, sorted({e.name for e in self.entries.values()}), cutoff=0.5)
+            near = nearest(name, sorted(n for e in self.entries.values() for n in e.names))
         file = self.registry_file.rsplit("/", 1)[-1]
         hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
             f"add it to {file}" if self.entries else f"list the {self.kind}s in {file}"
@@ -283,7 +296,7 @@ class Identities:
                               f"write {other.name} if it is the same unit, or list it in units.yaml with an id")
             return None
         if has_units_file:
-            near = did_you_mean(m.unit, sorted({e.name for e in units.entries.values()}), cutoff=0.5)
+            near = nearest(m.unit, sorted(n for e in units.entries.values() for n in e.names))
             self.report.warn(clusters_file, m.line, "members", f'"{m.unit}" is not in units.yaml',
                              ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else
                              "add it to units.yaml")

@@ -167,7 +167,7 @@ class _Builder:
         for field_, name, line in placed:
             ident = self.ids.units.id_of(name) if name else None
             if name and ident not in members:
-                near = did_you_mean(name, names, cutoff=0.5)
+                near = [] if ident and self.ids.units.is_registered(ident) else did_you_mean(name, names, cutoff=0.5)
                 hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
                     "add it to the members of this cluster in clusters.yaml"
                 when = f" on {a.date.iso()}" if any(m.start or m.end for _, m in placed_in) else ""

@@ -125,7 +125,7 @@ def test_console_script_and_module_build_the_bundled_site(command, tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
-    assert result.stdout.startswith("built 5 articles")
+    assert result.stdout.startswith("built 6 articles")
     assert (out / "index.html").is_file()
 
 

@@ -105,13 +105,16 @@ def test_people_who_receive_awards_are_not_units(tmp_path):
 
 def test_units_outside_the_cluster_and_unknown_clusters_are_warnings_with_suggestions(tmp_path):
     found = problems(tmp_path / "c", {
-        "a.md": report("A", "2020-12-11", elected="{term: 2021, chair: Sở Nội vụ tỉnh Môt}"),
-        "b.md": article("B", "2020-12-12", cluster="Cụm Dong"),
+        "a.md": report("A", "2020-12-11", elected="{term: 2021, chair: Sở Nội vụ tỉnh Mốt}"),
+        "b.md": article("B", "2020-12-12", cluster="Cụm Đôngg"),
+        "c.md": report("C", "2020-12-13", elected="{term: 2020, chair: Sở Nội vụ tỉnh Năm}"),
     })
     assert sorted(found) == [
-        'warning: c/a.md:5: elected.chair: "Sở Nội vụ tỉnh Môt" is not a member of Cụm A in clusters.yaml; '
-        'did you mean "Sở Nội vụ tỉnh Một"?',
-        'warning: c/b.md:4: cluster: "Cụm Dong" is not in clusters.yaml; did you mean "Cụm Đông"?',
+        'warning: c/a.md:5: elected.chair: "Sở Nội vụ tỉnh Mốt" is written differently from the registered unit '
+        '"Sở Nội vụ tỉnh Một"; write Sở Nội vụ tỉnh Một',
+        'warning: c/b.md:4: cluster: "Cụm Đôngg" is not in clusters.yaml; did you mean "Cụm Đông"?',
+        'warning: c/c.md:5: elected.chair: "Sở Nội vụ tỉnh Năm" is not a member of Cụm A in clusters.yaml; '
+        'add it to the members of this cluster in clusters.yaml',
     ]
 
 
