@@ -45,7 +45,7 @@ def loose_key(text: str) -> str:
     included) and with ``TP.`` read as ``thành phố``."""
     folded = fold(clean_name(text))
     folded = _TP.sub("thanh pho ", folded)
-    return " ".join(w for w in _WORDS.split(folded) if w)
+    return "".join(w for w in _WORDS.split(folded) if w)
 
 
 def nearest(name: str, choices: list[str], n: int = 3) -> list[str]:
@@ -61,7 +61,7 @@ def nearest(name: str, choices: list[str], n: int = 3) -> list[str]:
 
 
 def is_generic(text: str) -> bool:
-    words = loose_key(text).split()
+    words = [w for w in _WORDS.split(_TP.sub("thanh pho ", fold(clean_name(text)))) if w]
     return bool(words) and all(w in _GENERIC for w in words)
 
 
@@ -123,7 +123,6 @@ class Resolver:
         self._registered.add(entry.id)
         for n in entry.names:
             self._exact.setdefault(exact_key(n), entry.id)
-            self._exact.setdefault(clean_name(n), entry.id)
             self._loose[loose_key(n)].add(entry.id)
 
     def match(self, name: str) -> tuple[str | None, str]:
@@ -147,8 +146,8 @@ class Resolver:
     def use(self, name: str, display: str, line: int | None, field_: str, *, create: bool = True) -> bool:
         """Record that *name* is written at display:line. With ``create`` false an
         unregistered name is left alone (an attendee's organisation, a person's name)."""
-        name = clean_name(name)
-        if not name:
+        name = exact_key(name)
+        if not clean_name(name):
             return False
         found, how = self.match(name)
         if found is not None:
@@ -183,7 +182,7 @@ class Resolver:
             counts: dict[str, int] = defaultdict(int)
             for u in uses:
                 counts[u.spelling] += 1
-            name = min(counts, key=lambda s: (-counts[s], vi_sort_key(s)))
+            name = clean_name(min(counts, key=lambda s: (-counts[s], vi_sort_key(s))))
             ident = slugify(name) or ("don-vi" if self.kind == "unit" else "cum")
             first = uses[0]
             if ident in taken:
