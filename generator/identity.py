@@ -114,6 +114,7 @@ class Resolver:
         self._unregistered: dict[str, list[Use]] = defaultdict(list)  # name_key -> uses
         self._ids: dict[str, str] = {}     # exact key -> id, once finished
         self._registered: set[str] = set()
+        self._spelled: dict[tuple[str, str], str] = {}    # (id, loose key) -> the registered name
         self.finished = False
 
     # -- the registry ------------------------------------------------------------------
@@ -124,6 +125,7 @@ class Resolver:
         for n in entry.names:
             self._exact.setdefault(exact_key(n), entry.id)
             self._loose[loose_key(n)].add(entry.id)
+            self._spelled.setdefault((entry.id, loose_key(n)), n)
 
     def match(self, name: str) -> tuple[str | None, str]:
         """``(id, how)``: how is "exact", "loose", "ambiguous" or "none"."""
@@ -153,7 +155,7 @@ class Resolver:
         if found is not None:
             self._uses[found].append(Use(name, display, line, field_))
             if how == "loose":
-                official = self.entries[found].name
+                official = self._spelled.get((found, loose_key(name)), self.entries[found].name)
                 self.report.warn(display, line, field_, f'"{name}" is written differently from the registered '
                                  f'{self.kind} "{official}"', f"write {official}")
             return True
