@@ -187,8 +187,9 @@ def _card(doc) -> str:
 
 def _site_facts(site: Site) -> list[str]:
     parts = [code_version(), repr(site.config)]
-    parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
-    parts += [repr(u.ref) for u in site.units]
+    parts += [repr((c.ref, c.registered, c.description, c.members, c.changes, c.former_members, c.successor,
+                    c.predecessors)) for c in site.clusters]
+    parts += [repr((u.ref, u.registered, u.names, u.successor, u.current, u.predecessors)) for u in site.units]
     parts += [f"{y.year}:{y.url}" for y in site.years]
     parts += [repr((p.title, p.url, p.order)) for p in site.pages]
     return parts
