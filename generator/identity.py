@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import Report
 from .slugs import clean_name, fold, name_key, slugify, vi_sort_key
@@ -35,11 +36,13 @@ _GENERIC = {"so", "noi", "vu", "uy", "ban", "nhan", "dan", "ubnd", "snv", "tinh"
             "thi", "xa", "cum", "dua", "khoi", "cac", "va"}
 
 
+@lru_cache(maxsize=65536)      # names repeat across thousands of reports
 def exact_key(text: str) -> str:
     """A name as written, up to Unicode form and the spaces around it."""
     return unicodedata.normalize("NFC", text).translate(_INVISIBLE).strip()
 
 
+@lru_cache(maxsize=65536)
 def loose_key(text: str) -> str:
     """What is left of a name without case, spacing, diacritics (đ/d and tone marks
     included) and with ``TP.`` read as ``thành phố``."""
@@ -48,16 +51,23 @@ def loose_key(text: str) -> str:
     return "".join(w for w in _WORDS.split(folded) if w)
 
 
-def nearest(name: str, choices: list[str], n: int = 3) -> list[str]:
-    """The registered names nearest to *name*: the best match, and others almost as near."""
-    key = loose_key(name)
+def nearest(name: str, choices: list[tuple[str, str]], n: int = 3) -> list[str]:
+    """The registered names nearest to *name* (*choices*: ``(loose key, name)`` pairs):
+    the best match, and others almost as near."""
+    matcher = difflib.SequenceMatcher(None, "", "")
+    matcher.set_seq2(loose_key(name))          # difflib caches what it learns of seq2
     scored = []
-    for c in dict.fromkeys(choices):
-        ratio = difflib.SequenceMatcher(None, key, loose_key(c)).ratio()
-        if ratio >= 0.6:
-            scored.append((ratio, c))
-    scored.sort(key=lambda t: (-t[0], vi_sort_key(t[1])))
-    return [c for r, c in scored[:n] if r >= scored[0][0] - 0.05]
+    for key, c in choices:
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+            ratio = matcher.ratio()
+            if ratio >= 0.6:
+                scored.append((ratio, c))
+    if not scored:
+        return []
+    best = max(r for r, _ in scored)
+    near = sorted(((r, c) for r, c in scored if r >= best - 0.05), key=lambda t: (-t[0], vi_sort_key(t[1])))
+    return list(dict.fromkeys(c for _, c in near))[:n]
 
 
 def is_generic(text: str) -> bool:
@@ -115,6 +125,9 @@ class Resolver:
         self._ids: dict[str, str] = {}     # exact key -> id, once finished
         self._registered: set[str] = set()
         self._spelled: dict[tuple[str, str], str] = {}    # (id, loose key) -> the registered name
+        self._near: dict[str, list[str]] = {}
+        self._resolved: dict[str, str | None] = {}         # name as written -> id, after finish()
+        self._choices: list[tuple[str, str]] | None = None
         self.finished = False
 
     # -- the registry ------------------------------------------------------------------
@@ -122,10 +135,20 @@ class Resolver:
     def register(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
         self._registered.add(entry.id)
+        self._choices = None
         for n in entry.names:
             self._exact.setdefault(exact_key(n), entry.id)
             self._loose[loose_key(n)].add(entry.id)
             self._spelled.setdefault((entry.id, loose_key(n)), n)
+
+    def nearest(self, name: str) -> list[str]:
+        """Registered names near *name*, for a warning (remembered: archives repeat their typos)."""
+        found = self._near.get(name)
+        if found is None:
+            if self._choices is None:
+                self._choices = sorted({(loose_key(n), n) for i in self._registered for n in self.entries[i].names})
+            found = self._near[name] = nearest(name, self._choices)
+        return found
 
     def match(self, name: str) -> tuple[str | None, str]:
         """``(id, how)``: how is "exact", "loose", "ambiguous" or "none"."""
@@ -169,7 +192,7 @@ class Resolver:
         if how == "ambiguous":
             near = sorted(self.entries[i].name for i in self._loose[loose_key(name)])
         else:
-            near = nearest(name, sorted(n for e in self.entries.values() for n in e.names))
+            near = self.nearest(name)
         file = self.registry_file.rsplit("/", 1)[-1]
         hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
             f"add it to {file}" if self.entries else f"list the {self.kind}s in {file}"
@@ -204,8 +227,16 @@ class Resolver:
         self.finished = True
 
     def id_of(self, name: str | None) -> str | None:
+        """The id a name stands for, once :meth:`finish` has run (None: no unit or cluster)."""
         if not name:
             return None
+        try:
+            return self._resolved[name]
+        except KeyError:
+            found = self._resolved[name] = self._id_of(name)
+            return found
+
+    def _id_of(self, name: str) -> str | None:
         found = self._ids.get(exact_key(name))
         if found is not None:
             return found
@@ -297,7 +328,7 @@ class Identities:
                               f"write {other.name} if it is the same unit, or list it in units.yaml with an id")
             return None
         if has_units_file:
-            near = nearest(m.unit, sorted(n for e in units.entries.values() for n in e.names))
+            near = units.nearest(m.unit)
             self.report.warn(clusters_file, m.line, "members", f'"{m.unit}" is not in units.yaml',
                              ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else
                              "add it to units.yaml")

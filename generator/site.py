@@ -45,6 +45,8 @@ class _Builder:
         self.pages = sorted((p for p in content.pages if config.drafts or not p.draft), key=lambda p: (p.order, p.url))
         self.registry = content.clusters
         self.ids = Identities(content, config, self.report)
+        self._near_members: dict[tuple, list[str]] = {}
+        self._urefs: dict[tuple[str, dt.date | None], Ref] = {}
 
     # -- names → identities ------------------------------------------------------------
 
@@ -79,6 +81,15 @@ class _Builder:
 
     def uref(self, ident: str, day: dt.date | None = None) -> Ref:
         """The link to unit *ident*, under the name it had on *day*, with its name today."""
+        if not getattr(self.ids.units.entries[ident].data, "former_names", ()):
+            day = None             # one name all along: one link
+        try:
+            return self._urefs[(ident, day)]
+        except KeyError:
+            ref = self._urefs[(ident, day)] = self._uref(ident, day)
+            return ref
+
+    def _uref(self, ident: str, day: dt.date | None) -> Ref:
         name = self.ids.name_at(ident, day)
         official = self.ids.units.entries[ident].name
         now, merged = self.ids.current("unit", ident)
@@ -167,12 +178,18 @@ class _Builder:
         for field_, name, line in placed:
             ident = self.ids.units.id_of(name) if name else None
             if name and ident not in members:
-                near = [] if ident and self.ids.units.is_registered(ident) else did_you_mean(name, names, cutoff=0.5)
+                near = [] if ident and self.ids.units.is_registered(ident) else self._near_member(name, tuple(names))
                 hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
                     "add it to the members of this cluster in clusters.yaml"
                 when = f" on {a.date.iso()}" if any(m.start or m.end for _, m in placed_in) else ""
                 self.report.warn(a.display, line, field_,
                                  f'"{name}" is not a member of {entry.name}{when} in clusters.yaml', hint)
+
+    def _near_member(self, name: str, names: tuple[str, ...]) -> list[str]:
+        key = (name, names)
+        if key not in self._near_members:
+            self._near_members[key] = did_you_mean(name, names, cutoff=0.5)
+        return self._near_members[key]
 
     def _clusters(self) -> list[Cluster]:
         refs = self._cluster_refs()
