@@ -222,3 +222,21 @@ class Site:
 
     def unit_by_id(self, ident: str) -> Unit | None:
         return self._units.get(ident)
+
+    def unit_ref(self, name: str, when=None) -> Ref | None:
+        """The link for a unit as an article dated *when* names it: under the name the
+        unit had then (a former name, from the registry), with its name today beside it."""
+        unit = self.unit(name)
+        if unit is None:
+            return None
+        shown = unit.ref.name
+        if when is not None:
+            day = when.as_date() if hasattr(when, "as_date") else when
+            for span in unit.names[:-1]:
+                if span.until is not None and day <= span.until:
+                    shown = span.name
+                    break
+        if shown == unit.ref.name:
+            return unit.ref
+        return Ref(shown, unit.ref.slug, unit.ref.url, unit.ref.now or unit.ref.name, unit.ref.now_url,
+                   unit.ref.merged)

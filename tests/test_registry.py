@@ -319,6 +319,11 @@ def test_facts_keep_the_name_of_their_time_with_the_name_today(archive):
                      r"\(nay thuộc Sở Nội vụ tỉnh Ninh Bình\)</span>", bac_bo)
     mien_trung = page(site, "cum-thi-dua/mien-trung")
     assert ">Sở Nội vụ tỉnh Thừa Thiên Huế</a> <span class=\"now\">(nay là Sở Nội vụ thành phố Huế)" in mien_trung
+    report = page(site, "bai-viet/mien-trung-so-ket-nam-2023")
+    assert '>Sở Nội vụ tỉnh Thừa Thiên Huế</a> <span class="now">(nay là Sở Nội vụ thành phố Huế)' in report
+    old_report = page(site, "bai-viet/bac-bo-tong-ket-nam-2020")
+    assert '>Sở Nội vụ tỉnh Hải Dương</a> <span class="now">(nay thuộc Sở Nội vụ thành phố Hải Phòng)' \
+        in old_report
     hue = page(site, "don-vi/so-noi-vu-thanh-pho-hue")
     assert "<li>Sở Nội vụ tỉnh Thừa Thiên Huế (đến ngày 31/12/2024)</li>" in hue
 
