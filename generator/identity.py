@@ -262,10 +262,6 @@ class Resolver:
         return out
 
 
-def day_before(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Link:
     """A step of an entity's history: the other entity, the day it took effect, and how
