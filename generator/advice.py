@@ -52,6 +52,8 @@ def advise(site: Site) -> list[Problem]:
             continue          # the site model already names non-members of a registered cluster
         for field_, name, line in _units(a):
             unit = site.unit(name)
+            if unit is not None and not unit.registered:
+                continue      # the build has already warned about a name in no registry
             if members and (unit is None or unit.id not in members):
                 near = did_you_mean(name, members.values(), cutoff=0.5)
                 hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \

@@ -129,6 +129,7 @@ class Resolver:
         self._resolved: dict[str, str | None] = {}         # name as written -> id, after finish()
         self._choices: list[tuple[str, str]] | None = None
         self.finished = False
+        self.has_file = False             # whether the registry file (units.yaml) exists
 
     # -- the registry ------------------------------------------------------------------
 
@@ -196,7 +197,12 @@ class Resolver:
         file = self.registry_file.rsplit("/", 1)[-1]
         hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
             f"add it to {file}" if self.entries else f"list the {self.kind}s in {file}"
-        self.report.warn(display, line, field_, f'"{name}" is not in {file}', hint)
+        if self.kind == "cluster" or self.has_file:
+            self.report.warn(display, line, field_, f'"{name}" is not in {file}', hint)
+        elif self._registered:
+            # No units.yaml: the members of clusters.yaml are the registered units.
+            self.report.warn(display, line, field_, f'"{name}" is not a registered unit (units.yaml, or the '
+                             "members in clusters.yaml)", hint)
         return True
 
     def finish(self) -> None:
@@ -284,6 +290,7 @@ class Identities:
         clusters_file = config.display("clusters.yaml")
         self.units = Resolver("unit", units_file, lambda i: urls.path("unit", slug=i), report)
         self.clusters = Resolver("cluster", clusters_file, lambda i: urls.path("cluster", slug=i), report)
+        self.units.has_file = bool(content.units)
         for u in content.units:
             self.units.register(Entry(u.id, clean_name(u.name), tuple(clean_name(n) for n in u.names),
                                       f"{units_file}:{u.line}", u))

@@ -373,3 +373,20 @@ def test_check_lists_every_spelling_per_entry_and_unregistered_names(tmp_path):
     assert '"Sở Nội vụ tỉnh Hòa Bình" 1× (first at c/b.md:4)' in line
     assert '"Sở Nội vụ tỉnh Hoà Bình" [differs] 1× (first at c/a.md:4)' in line
     assert '  unit "Sở Nội vụ tỉnh Lai Châu": "Sở Nội vụ tỉnh Lai Châu" 1× (first at c/c.md:4)' in out
+
+
+def test_without_units_yaml_the_members_of_clusters_are_the_registry(tmp_path):
+    site = model(tmp_path / "c", {"a.md": hosted_by("Sở Nội vụ tỉnh Ninh Bìnhh"),
+                                  "b.md": article("B", "2021-01-02", host="SNV Nam Định")}, units="")
+    assert site.unit("Sở Nội vụ tỉnh Ninh Bình").url == "don-vi/so-noi-vu-tinh-ninh-binh/"
+    assert sorted(p.format() for p in site.problems) == [
+        'warning: c/a.md:4: host: "Sở Nội vụ tỉnh Ninh Bìnhh" is not a registered unit (units.yaml, or the members '
+        'in clusters.yaml); did you mean "Sở Nội vụ tỉnh Ninh Bình"?',
+        'warning: c/b.md:4: host: "SNV Nam Định" is not a registered unit (units.yaml, or the members in '
+        'clusters.yaml); did you mean "Sở Nội vụ tỉnh Nam Định"?']
+
+
+def test_a_site_without_any_registry_names_units_without_warnings(tmp_path):
+    site = model(tmp_path / "c", {"a.md": hosted_by("Sở Nội vụ tỉnh Ninh Bình")}, units="", clusters="")
+    assert site.unit("Sở Nội vụ tỉnh Ninh Bình").url == "don-vi/so-noi-vu-tinh-ninh-binh/"
+    assert site.problems == ()
