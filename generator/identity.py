@@ -109,6 +109,11 @@ class Spellings:
     name: str                       # official name, or the name as written when unregistered
     registered: bool
     found: tuple[tuple[str, int, str], ...]   # (spelling, times, first place), most frequent first
+    names: tuple[str, ...] = ()     # the names registered for it (official, former, also)
+
+    def differs(self, spelling: str) -> bool:
+        """Whether *spelling* is none of the registered names (a variant to tidy)."""
+        return exact_key(spelling) not in {exact_key(n) for n in self.names}
 
 
 class Resolver:
@@ -264,7 +269,8 @@ class Resolver:
                 counts[u.spelling].append(u)
             found = tuple(sorted(((s, len(us), us[0].where) for s, us in counts.items()),
                                  key=lambda t: (-t[1], t[0])))
-            out.append(Spellings(self.kind, ident, e.name, self.is_registered(ident), found))
+            registered = self.is_registered(ident)
+            out.append(Spellings(self.kind, ident, e.name, registered, found, e.names if registered else ()))
         return out
 
 

@@ -366,13 +366,19 @@ def test_check_lists_every_spelling_per_entry_and_unregistered_names(tmp_path):
         "a.md": article("A", "2020-12-11", host="Sở Nội vụ tỉnh Hoà Bình"),
         "b.md": article("B", "2020-12-12", host="Sở Nội vụ tỉnh Hòa Bình"),
         "c.md": article("C", "2020-12-13", host="Sở Nội vụ tỉnh Lai Châu"),
+        "d.md": article("D", "2020-12-14", host="SNV Hải Phòng"),
     })
     code, out, err = run("check", "--content", str(root))
     assert code == 0, err
     line = next(ln for ln in out.splitlines() if "unit hoa-binh" in ln)
     assert '"Sở Nội vụ tỉnh Hòa Bình" 1× (first at c/b.md:4)' in line
     assert '"Sở Nội vụ tỉnh Hoà Bình" [differs] 1× (first at c/a.md:4)' in line
+    other_name = next(ln for ln in out.splitlines() if "unit hai-phong" in ln)
+    assert '"SNV Hải Phòng" 1× (first at c/d.md:4)' in other_name      # an `also` name is no variant
     assert '  unit "Sở Nội vụ tỉnh Lai Châu": "Sở Nội vụ tỉnh Lai Châu" 1× (first at c/c.md:4)' in out
+    # the other entries (all written as registered, in clusters.yaml) are counted, not listed
+    assert "unit nam-dinh" not in out
+    assert "other registered units and clusters are written only as registered" in out
 
 
 def test_without_units_yaml_the_members_of_clusters_are_the_registry(tmp_path):
