@@ -396,3 +396,19 @@ def test_a_site_without_any_registry_names_units_without_warnings(tmp_path):
     site = model(tmp_path / "c", {"a.md": hosted_by("Sở Nội vụ tỉnh Ninh Bình")}, units="", clusters="")
     assert site.unit("Sở Nội vụ tỉnh Ninh Bình").url == "don-vi/so-noi-vu-tinh-ninh-binh/"
     assert site.problems == ()
+
+
+def test_an_edit_of_units_yaml_reaches_every_page_of_a_cached_build(tmp_path):
+    from sitekit import tree_bytes
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES / "registry" / "content", root)
+    assert build(root, tmp_path / "site")[0] == 0
+    units = root / "units.yaml"
+    text = units.read_text("utf-8").replace("  until: 2025-06-30\n  merged_into: Sở Nội vụ tỉnh Ninh Bình\n", "")
+    units.write_text(text.replace("also: [SNV Hải Phòng]", "also: [SNV Hải Phòng, So Noi vu thanh pho Hai Phong]"),
+                     "utf-8")
+    assert build(root, tmp_path / "site")[0] == 0
+    assert build(root, tmp_path / "clean", "--no-cache")[0] == 0
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
+    assert "hợp nhất vào" not in page(tmp_path / "site", "don-vi/so-noi-vu-tinh-nam-dinh")
