@@ -2,7 +2,8 @@
 #
 #   make site    venv + install, then build the bundled content/ into site/
 #   make serve   preview with live reload (http://127.0.0.1:8000/tin/)
-#   make test    venv + npm tools, then the whole pytest suite
+#   make test    venv + npm tools, then the whole pytest suite (architecture contract included)
+#   make test-fast  the stage tests alone, without browser/tool/kill/slow ones (seconds)
 #   make bench   benchmarks/bench.py
 #   make fuzz    the hostile-input property tests; HYPOTHESIS_PROFILE=long make fuzz for the long run
 #   make clean   remove build outputs and caches; `make distclean` also drops .venv and node_modules
@@ -20,7 +21,7 @@ NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: site serve test bench fuzz clean distclean venv npm
+.PHONY: site serve test test-fast bench fuzz clean distclean venv npm
 
 # --- Python: a venv, reinstalled only when pyproject.toml changes --------------
 
@@ -53,6 +54,9 @@ serve: venv
 
 test: venv npm
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

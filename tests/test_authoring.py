@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.progress import Progress
+from generator.commands.progress import Progress
 
 
 def confsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -33,6 +33,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 # -- check ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_passes_on_bundled_content_and_writes_nothing(work: Path) -> None:
     before = sorted(p.relative_to(work) for p in work.rglob("*"))
     proc = confsite("check", cwd=work)
@@ -41,6 +42,7 @@ def test_check_passes_on_bundled_content_and_writes_nothing(work: Path) -> None:
     assert sorted(p.relative_to(work) for p in work.rglob("*")) == before
 
 
+@pytest.mark.slow
 def test_check_fails_with_the_same_message_as_build(work: Path) -> None:
     _edit(work / "content/reports/2020/bac-bo-tong-ket-2020.md", "date: 2020-12-11", "date: 11/12/2020")
     check = confsite("check", cwd=work)
@@ -53,6 +55,7 @@ def test_check_fails_with_the_same_message_as_build(work: Path) -> None:
     assert not (work / "site").exists()
 
 
+@pytest.mark.slow
 def test_check_gives_advice(work: Path) -> None:
     content = work / "content"
     news = content / "reports/2023/trien-khai-cong-tac-noi-vu-2023.md"
@@ -83,6 +86,7 @@ def test_check_gives_advice(work: Path) -> None:
     assert "check passed" in proc.stdout
 
 
+@pytest.mark.slow
 def test_check_does_not_call_a_provincial_meeting_a_report(work: Path) -> None:
     proc = confsite("check", cwd=work)
     assert "reads like a conference" not in proc.stderr
@@ -91,6 +95,7 @@ def test_check_does_not_call_a_provincial_meeting_a_report(work: Path) -> None:
 # -- new --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_new_writes_a_skeleton_that_builds(work: Path) -> None:
     proc = confsite("new", "Hội nghị tổng kết công tác thi đua năm 2024: Đắk Lắk", "--cluster", "bac-bo",
                     "--date", "2024-12-20", cwd=work)
@@ -132,6 +137,7 @@ def test_new_checks_the_cluster_and_the_date(work: Path) -> None:
 # -- progress ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_short_build_off_a_terminal_prints_problems_and_summary_only(work: Path) -> None:
     proc = confsite("build", cwd=work)
     assert proc.returncode == 0, proc.stderr

@@ -116,6 +116,7 @@ def test_output_folder_that_confsite_did_not_write_is_refused(tmp_path):
     assert (out / "precious.txt").read_text() == "giữ lại"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["confsite"], [sys.executable, "-m", "generator"]])
 def test_console_script_and_module_build_the_bundled_site(command, tmp_path):
     if command == ["confsite"]:
@@ -129,6 +130,7 @@ def test_console_script_and_module_build_the_bundled_site(command, tmp_path):
     assert (out / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_site_has_working_links_and_paginated_listings(tmp_path, project_root):
     maker = next((p / "shared/bench/make_corpus.py" for p in project_root.parents
                   if (p / "shared/bench/make_corpus.py").is_file()), project_root.parent / "shared/bench/make_corpus.py")

@@ -19,6 +19,8 @@ import pytest
 import tools
 from test_hostile_content import tree_digest
 
+pytestmark = pytest.mark.kill
+
 POINTS_BEFORE_SWAP = ["locked", "writing", "staged"]
 
 
@@ -60,7 +62,12 @@ def start_paused(content: Path, output: Path, point: str, resume: Path | None = 
         extra["CONFSITE_TEST_RESUME"] = str(resume)
     proc = subprocess.Popen(command(content, output), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             cwd=tools.ROOT, env={**os.environ, **extra}, start_new_session=True)
-    line = proc.stderr.readline().decode()
+    line = ""
+    while True:     # progress lines of a slow build may come first
+        said = proc.stderr.readline().decode()
+        line += said
+        if not said or f"paused at {point}" in said or not said.startswith("["):
+            break
     if f"paused at {point}" not in line:
         proc.kill()
         out, err = proc.communicate(timeout=30)
@@ -130,6 +137,7 @@ def test_kill_between_the_two_renames_is_recovered(versions, published):
 
 def test_a_second_build_is_refused_while_one_is_writing(versions, published, tmp_path):
     resume = tmp_path / "resume"
+    os.mkfifo(resume)
     first = start_paused(versions["b"], published, "writing", resume)
     try:
         second = build(versions["a"], published)
@@ -139,7 +147,10 @@ def test_a_second_build_is_refused_while_one_is_writing(versions, published, tmp
         assert "Traceback" not in second.stderr
         assert tree_digest(published) == versions["ref_a"]    # the first has not swapped yet
     finally:
-        resume.touch()
+        # The paused build holds the pipe open for reading (no reader: ENXIO, a clear failure).
+        pipe = os.open(resume, os.O_WRONLY | os.O_NONBLOCK)
+        os.write(pipe, b"go")
+        os.close(pipe)
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err.decode()
     assert tree_digest(published) == versions["ref_b"]

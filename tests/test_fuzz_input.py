@@ -29,9 +29,12 @@ from hypothesis import strategies as st
 
 import tools
 from fuzz_content import document, front_matter_text, markdown_body
-from generator import pipeline, render
-from generator.errors import BuildFailed, Severity
+from generator.build import pipeline
+from generator.render import render
+from generator.core.errors import BuildFailed, Severity
 from hostile_scan import scan_html
+
+pytestmark = pytest.mark.slow
 
 HANG_SECONDS = 30                  # far beyond any honest build of these few files
 PEAK_BYTES = 200 * 1024 * 1024     # Python-level allocations of load, validate and model

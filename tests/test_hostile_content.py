@@ -22,6 +22,8 @@ from lxml import html as lxml_html
 import tools
 from hostile_scan import scan_html, scan_site
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 SECRET = "SECRET-4f1c2e-do-not-publish"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.cli import main
+from generator.commands.cli import main
 
 BASE = "https://snv.example.gov.vn/tin/"
 
@@ -61,6 +61,7 @@ def test_redirect_pages_lead_to_the_page(built, old, target):
     assert '<meta name="robots" content="noindex">' in html
 
 
+@pytest.mark.tool
 def test_redirects_work_in_a_browser_and_are_valid_html(built, page):
     with tools.serve_directory(built, "/tin/") as served:
         page.goto(served + "p/dl-2023/")

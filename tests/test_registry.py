@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, search
-from generator.errors import BuildFailed
+from generator.build import pipeline
+from generator.render import search
+from generator.core.errors import BuildFailed
 from sitekit import FIXTURES, article, build, content, errors, run, warnings
 
 UNITS = """\

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
-from generator.errors import BuildFailed, Severity
+from generator.build import pipeline
+from generator.core.errors import BuildFailed, Severity
 from sitekit import FIXTURES, article, content
 
 CLUSTERS = """\
@@ -169,6 +169,7 @@ def test_bundled_content_holds_the_real_successions(project_root):
     assert [(r.cluster.slug, r.term.term) for r in nam_dinh.chaired] == [("bac-bo", 2021)]
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_builds_and_agrees_with_itself(tmp_path, project_root):
     maker = next((p / "shared/bench/make_corpus.py" for p in project_root.parents
                   if (p / "shared/bench/make_corpus.py").is_file()), project_root.parent / "shared/bench/make_corpus.py")
