@@ -128,7 +128,8 @@ def test_renamed_article_fails_with_old_url_and_likely_new_page(tmp_path, capsys
     line = manifest(content).index("/bai-viet/quang-ninh-so-ket-6-thang-nam-2022/") + 4   # after the header
     assert (f"content/.published-urls:{line}: url: /bai-viet/quang-ninh-so-ket-6-thang-nam-2022/ was published "
             "before and this build no longer has it; the likely new page is "
-            "/bai-viet/quang-ninh-so-ket-6-thang-dau-nam-2022/ (content/2022/quang-ninh.md): add aliases: "
+            "/bai-viet/quang-ninh-so-ket-6-thang-dau-nam-2022/ (content/2022/quang-ninh.md), whose title is nearly "
+            "the same: add aliases: "
             "[quang-ninh-so-ket-6-thang-nam-2022] to its front-matter") in err
     assert "--allow-removed" in err
     assert (tmp_path / "site" / "index.html").read_bytes() == before, "a failed build leaves the site alone"

@@ -144,7 +144,7 @@ def test_keep_prunes_old_releases_and_rollback_stops_at_the_oldest(contents, tmp
     run("publish", "--rollback", str(dest))
     assert release_of(dest) == names[1]
     failed = run("publish", "--rollback", str(dest), check=False)
-    assert failed.returncode == 1 and "none to roll back to" in failed.stderr
+    assert failed.returncode == 1 and "no earlier release to go back to" in failed.stderr
     assert release_of(dest) == names[1]
 
 

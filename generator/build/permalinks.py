@@ -15,6 +15,7 @@ article, a page or a short URL.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,29 +64,71 @@ def check(site: Site, *, allow_removed: bool = False) -> list[Problem]:
     if not gone:
         return []
     shown = site.config.display(MANIFEST)
-    documents = {"/" + d.url: d for d in (*site.articles, *site.pages)}
     known = {u for _, u in before}
-    new = [u for u in documents if u not in known]     # a renamed page is among these
     problems = []
     for number, url in gone:
         problems.append(Problem(shown, number, "url", f"{url} was published before and this build no longer has it",
-                                _hint(site, url, documents, new), Severity.ERROR))
+                                _hint(site, url, known, [u for _, u in gone]), Severity.ERROR))
     return problems
 
 
-def _hint(site: Site, url: str, documents: dict, new: list[str]) -> str:
-    allow = "if the page was removed on purpose, build with --allow-removed"
-    near = (difflib.get_close_matches(url, sorted(new), n=1, cutoff=0.4)
-            or difflib.get_close_matches(url, sorted(documents), n=1, cutoff=0.4))
-    if not near:
-        return allow
-    doc = documents[near[0]]
-    kind = "page" if isinstance(doc, Page) else "article"
+def _hint(site: Site, url: str, known: set[str], gone: list[str]) -> str:
     old = url.strip("/")
     slug = old.rsplit("/", 1)[-1]
+    found = replacement(site, url, known, gone)
+    if found is None:
+        return (f"no page of this build replaces it: if another page replaces it, add aliases: [{slug}] to that "
+                "page's front-matter so the old address leads there; if it was removed on purpose, build with "
+                "--allow-removed")
+    doc, why = found
+    kind = "page" if isinstance(doc, Page) else "article"
     alias = slug if site.config.urls.path(kind, slug=slug) == old + "/" else old
-    return (f"the likely new page is {near[0]} ({doc.display}): add aliases: [{alias}] to its front-matter "
-            f"so the old address leads there; {allow}")
+    return (f"the likely new page is /{doc.url} ({doc.display}), {why}: add aliases: [{alias}] to its front-matter "
+            "so the old address leads there; if the page was removed on purpose, build with --allow-removed")
+
+
+def replacement(site: Site, url: str, known: set[str], gone: list[str]) -> tuple[object, str] | None:
+    """The page that replaces the dropped *url*, with the reason, only on strong evidence:
+
+    - the page's id: its short address was published before, its own address was not, and
+      it is the only such page (or the only one whose address is close to *url*);
+    - a nearly identical address (the title barely changed), with the same numbers in it
+      (years, terms), for a page whose address is new.
+
+    A page whose address was already published is never a replacement; a weak likeness is
+    no evidence (printed QR codes would be sent to the wrong report)."""
+    new = [d for d in (*site.articles, *site.pages) if "/" + d.url not in known]
+    if not new:
+        return None
+    slug = url.strip("/").rsplit("/", 1)[-1]
+    renamed = [d for d in new if getattr(d, "id", None)
+               and "/" + site.config.urls.path("short", id=d.id) in known]
+    short = "/" + site.config.urls.path("short", id="\0").split("\0")[0]
+    gone_pages = [u for u in gone if not u.startswith(short)]
+    if len(renamed) == 1 and len(gone_pages) == 1:
+        return renamed[0], f'which keeps its id "{renamed[0].id}"'
+    close = [d for d in renamed if _similar(slug, d.slug) >= 0.6]
+    if len(close) == 1:
+        return close[0], f'which keeps its id "{close[0].id}"'
+    close = [d for d in new if _similar(slug, d.slug) >= 0.8 and _numbers(slug) == _numbers(d.slug)]
+    if len(close) == 1:
+        return close[0], "whose title is nearly the same"
+    return None
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _numbers(slug: str) -> list[str]:
+    return re.findall(r"\d+", slug)
+
+
+def records(output_dir: Path, content_dir: Path) -> bool:
+    """Whether a build into *output_dir* publishes: only the site's own output folder,
+    ``site/`` beside the content folder (the default of ``confsite build``), records its
+    addresses; a scratch build elsewhere (``--output ../scratch``) never does."""
+    return output_dir.resolve() == (content_dir.resolve().parent / "site")
 
 
 def record(site: Site) -> bool:

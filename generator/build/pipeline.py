@@ -183,7 +183,8 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
                 written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
             except WriteError as exc:
                 raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
-        if not config.drafts and permalinks.record(site) and snap is not None:
+        if (not config.drafts and permalinks.records(config.output_dir, config.content_dir)
+                and permalinks.record(site) and snap is not None):
             snap = rebuild.after_own_write(snap, config)
         if store.enabled:
             with _timed(timings, "cache", progress):

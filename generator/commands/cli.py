@@ -72,30 +72,53 @@ def cmd_check(args: argparse.Namespace) -> int:
     _problems([*result.warnings, *advice], limit)
     for line in spellings.lines(result.site):
         print(line)
-    print(f"check passed: {len(result.site.articles)} articles (drafts included), no errors, "
-          f"{len(result.warnings) + len(advice)} warning(s)")
+    # `build` shows the build's warnings for published articles only; say where the rest come from.
+    drafts = {a.display for a in (*result.site.articles, *result.site.pages) if a.draft}
+    shown = set(result.warnings)
+    in_drafts = sum(p.path in drafts for p in shown)
+    total = len(shown | set(advice))
+    split = ""
+    if total:
+        split = (f": {len(shown) - in_drafts} that confsite build also gives, {in_drafts} in drafts (build leaves "
+                 f"drafts out), {total - len(shown)} advice that only check gives")
+    print(f"check passed: {len(result.site.articles)} articles (drafts included), no errors, {total} warning(s){split}")
     return 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from ..content.model import ArticleDate
     from .newpost import new_article
 
     date = None
     if args.date:
         try:
-            date = dt.date.fromisoformat(args.date)
+            if len(args.date.strip()) == 7:         # 2024-12: only the month is known
+                year, month = args.date.strip().split("-")
+                date = ArticleDate(int(year), int(month))
+                dt.date(date.year, date.month, 1)
+            else:
+                date = dt.date.fromisoformat(args.date)
         except ValueError:
-            print(f"--date: {args.date!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20", file=sys.stderr)
+            print(f"--date: {args.date!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-12-20, or YYYY-MM "
+                  "when only the month is known", file=sys.stderr)
             return 1
+    warnings: list[Problem] = []
     try:
-        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date)
+        path = new_article(Path(args.content), args.title, cluster=args.cluster, date=date, warnings=warnings)
     except BuildFailed as exc:
         _problems(exc.problems)
         return 1
+    _problems(warnings)
     print(f"wrote {path.as_posix()}: fill in the fields, then run confsite serve to see it")
     return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer.cli import run_import
+
+    return run_import(args, _problems)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -126,7 +149,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 1
     except PublishError as exc:
         _problems(exc.problems)
-        print(f"publish failed: {exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        what = "rollback" if args.rollback else "publish failed"
+        print(f"{what}: {exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=sys.stderr)
         return 1
     removed = f", removed {len(result.removed)} old release(s)" if result.removed else ""
     print(f"published {result.files} files as {dest}/releases/{result.release}; {dest}/current points at it"
@@ -163,9 +187,17 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="start a new report with a front-matter skeleton")
     n.add_argument("title", help='the headline, e.g. "Hội nghị tổng kết công tác thi đua năm 2024"')
     n.add_argument("--cluster", help="the cluster's name or slug as in clusters.yaml")
-    n.add_argument("--date", help="the conference date, YYYY-MM-DD (default: today)")
+    n.add_argument("--date", help="the conference date, YYYY-MM-DD, or YYYY-MM when only the month is known "
+                   "(default: today)")
     n.add_argument("--content", default="content", help="content folder (default: content)")
     n.set_defaults(func=cmd_new)
+    i = sub.add_parser("import", help="draft articles from Word files, saved web pages, text files or an RSS feed")
+    i.add_argument("paths", nargs="+", metavar="PATH", help=".docx, .html, .txt or feed .xml files, or folders of them")
+    i.add_argument("--into", help="folder for the drafts (default: CONTENT/reports)")
+    i.add_argument("--cluster", help="the cluster's name or slug as in clusters.yaml, for every imported report")
+    i.add_argument("--content", default="content", help="content folder (default: content)")
+    i.add_argument("--jobs", type=int, default=None, metavar="N", help="read with N processes (default: one per core)")
+    i.set_defaults(func=cmd_import)
     p = sub.add_parser("publish", help="build for production and switch DEST/current to the new release")
     p.add_argument("dest", help="the folder the web server serves current/ from")
     p.add_argument("--content", default="content", help="content folder (default: content)")

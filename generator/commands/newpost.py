@@ -6,13 +6,15 @@ slug derived from the title like the build derives it. Nothing is ever overwritt
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import frontmatter
 import yaml
 
-from ..core.errors import BuildFailed, Problem, did_you_mean
-from ..core.slugs import clean_name, name_key, slugify
+from ..content.model import ArticleDate
+from ..core.errors import BuildFailed, Problem, Severity, did_you_mean
+from ..core.slugs import clean_name, fold, name_key, slugify
 
 
 def _scalar(value: str) -> str:
@@ -36,29 +38,51 @@ def registered_clusters(content: Path) -> list[tuple[str, str]]:
     return found
 
 
-def resolve_cluster(content: Path, given: str) -> str:
-    """The registered name for *given* (a name in any spelling, or a slug); BuildFailed otherwise."""
+def resolve_cluster(content: Path, given: str) -> tuple[str, Problem | None]:
+    """The registered name for *given* (a name in any spelling, or a slug); a cluster that
+    is not registered is kept as written, with a warning that says how to register it
+    (an article may name any cluster: see docs/content-format.md, section 3)."""
+    given = clean_name(given)
     clusters = registered_clusters(content)
     for name, slug in clusters:
         if name_key(name) == name_key(given) or slug == given.strip():
-            return name
+            return name, None
     shown = f"{content.as_posix()}/clusters.yaml"
-    if not clusters:
-        raise BuildFailed([Problem(shown, None, "cluster", f'"{given}" cannot be checked: clusters.yaml lists no '
-                                   "clusters", "add the cluster to clusters.yaml first, or leave out --cluster")])
-    near = did_you_mean(given, [n for n, _ in clusters], cutoff=0.4)
-    hint = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "?") if near else \
-        "registered clusters: " + "; ".join(n for n, _ in clusters)
-    raise BuildFailed([Problem(shown, None, "cluster", f'"{given}" is not in clusters.yaml', hint)])
+    near = _same_region(given, [n for n, _ in clusters])
+    guess = ("did you mean " + " or ".join(f'"{n}"' for n in near) + "? If not, and it is a new cluster, ") \
+        if near else "if it is a new cluster, "
+    hint = (guess + f"add it to {shown} so it gets its page and timeline: - name: {_scalar(given)} "
+            "with its members: under it")
+    return given, Problem(shown, None, "cluster", f'"{given}" is not in clusters.yaml', hint, Severity.WARNING)
 
 
-def skeleton(title: str, date: dt.date, slug: str, cluster: str | None) -> str:
+# Words every cluster's name shares ("Cụm thi đua Sở Nội vụ các tỉnh, thành …"): two names
+# are alike only in the words that tell clusters apart.
+_GENERIC = {"cum", "thi", "dua", "so", "noi", "vu", "cac", "tinh", "thanh", "pho", "nganh", "khu", "vuc"}
+
+
+def _same_region(given: str, names: list[str]) -> list[str]:
+    """Registered names whose telling words are nearly those of *given* (Bắc Bộ for Bac Bo),
+    never a cluster that only shares "Cụm thi đua"."""
+    def words(name: str) -> set[str]:
+        return set(re.findall(r"\w+", fold(name))) - _GENERIC
+
+    mine = words(given)
+    out = []
+    for name in names:
+        theirs = words(name)
+        if mine and theirs and len(mine & theirs) / len(mine | theirs) >= 0.6:
+            out.append(name)
+    return out or [n for n in did_you_mean(given, names, cutoff=0.9)]
+
+
+def skeleton(title: str, date: dt.date | ArticleDate, slug: str, cluster: str | None) -> str:
     cluster_line = (f"cluster: {_scalar(cluster)}" if cluster else
                     "# cluster: Cụm thi đua …    # the cluster's name as in clusters.yaml: makes this a report")
     return f"""---
 # Required: the headline, and the date of the conference (YYYY-MM-DD).
 title: {_scalar(title)}
-date: {date.isoformat()}
+date: {date.iso() if isinstance(date, ArticleDate) else date.isoformat()}
 slug: {slug}
 {cluster_line}
 # kind: tong-ket             # tong-ket (year review) | so-ket (mid-year) | trien-khai | other
@@ -89,8 +113,10 @@ Write the report here, in Markdown: paragraphs separated by an empty line,
 """
 
 
-def new_article(content: Path, title: str, *, cluster: str | None = None, date: dt.date | None = None) -> Path:
-    """Write the skeleton and return its path; :class:`BuildFailed` when it cannot or must not."""
+def new_article(content: Path, title: str, *, cluster: str | None = None, date: dt.date | ArticleDate | None = None,
+                warnings: list[Problem] | None = None) -> Path:
+    """Write the skeleton and return its path; :class:`BuildFailed` when it cannot or must not.
+    A *date* may be month-only (``ArticleDate(2024, 12)``); warnings are appended to *warnings*."""
     title = clean_name(title)
     slug = slugify(title)
     if not slug:
@@ -99,7 +125,7 @@ def new_article(content: Path, title: str, *, cluster: str | None = None, date: 
     if not (content / "site.yaml").is_file():
         raise BuildFailed([Problem(content.as_posix(), None, "", "is not a content folder (no site.yaml)",
                                    "run confsite new in the folder that holds content/, or give --content")])
-    name = resolve_cluster(content, cluster) if cluster else None
+    name, warning = resolve_cluster(content, cluster) if cluster else (None, None)
     date = date or dt.date.today()
     target = content / "reports" / str(date.year) / f"{slug}.md"
     shown = target.relative_to(content.parent).as_posix() if content.parent != Path("") else target.as_posix()
@@ -116,4 +142,6 @@ def new_article(content: Path, title: str, *, cluster: str | None = None, date: 
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8", newline="\n") as f:
         f.write(text)
+    if warning is not None and warnings is not None:
+        warnings.append(warning)
     return target

@@ -244,6 +244,8 @@ def rollback(dest: Path) -> tuple[str, str]:
     with _lock(dest):
         _check_dest(dest)
         live = current(dest)
+        if live is None and not releases(dest):
+            raise PublishError(f"nothing was published to {dest} yet, so there is no earlier release to go back to")
         if live not in releases(dest):
             raise PublishError(f"{dest / CURRENT} does not point at a release", "publish first")
         past = history(dest)
@@ -251,7 +253,8 @@ def rollback(dest: Path) -> tuple[str, str]:
             past = past[:len(past) - 1 - past[::-1].index(live)]
         earlier = [n for n in past if n != live]
         if not earlier:
-            raise PublishError(f"{live} is the oldest release kept in {dest / RELEASES}; there is none to roll back to",
+            which = "the only release" if releases(dest) == [live] else "the oldest release kept"
+            raise PublishError(f"there is no earlier release to go back to: {live} is {which} in {dest / RELEASES}",
                                "publish the content you want instead")
         target = earlier[-1]
         if not (dest / RELEASES / target / MARKER).is_file():

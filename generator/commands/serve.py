@@ -99,7 +99,8 @@ class Preview:
         production = pipeline.configure(self.content, self.output, drafts=True, require_base_url=False)
         path = production.base_path
         local = f"http://{self.host}:{self.port}{path}"
-        return with_overrides(production, base_url=local, livereload_port=self.livereload_port)
+        return with_overrides(production, base_url=local, livereload_port=self.livereload_port,
+                              portal_url=production.base_url)
 
     def rebuild(self) -> bool:
         started = time.perf_counter()

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core import yamldoc
 from ..core.errors import Report, suggestion
+from ..core.yamldoc import DottedNumber
 from .model import ArticleDate
 from ..core.slugs import MAX_SLUG, SLUG_RE, clean_name, is_slug, slugify
 
@@ -96,6 +97,11 @@ class Fields:
             return None
         if isinstance(value, str):
             text = value.strip()
+            both = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)", text)
+            if both and key == "points":
+                self.error(key, f"{_show(text)} is the points and the maximum in one",
+                           f"write points: {both[1]} and out_of: {both[2]}")
+                return None
             if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) or re.fullmatch(r"\d+,\d+", text):
                 fixed = text.replace(".", "") if "," not in text else text.replace(",", ".")
                 self.error(key, f"{_show(text)} is written the Vietnamese way", f"write {key}: {fixed} (the site shows "
@@ -104,6 +110,12 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
             self.error(key, f"{_show(value)} is not a number", f"write {key}: {example}")
             return None
+        if isinstance(value, DottedNumber):
+            whole = value.text.replace(".", "")
+            self.warn(key, f"{value.text} is read as the number {value:g}",
+                      f"write {key}: {whole} if you mean {whole} (no dots between thousands: the site shows "
+                      f"numbers the Vietnamese way by itself), or {key}: {value:g} if you mean {value:g}")
+            return float(value)
         return value
 
     def boolean(self, key: str) -> bool:

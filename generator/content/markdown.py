@@ -12,19 +12,21 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..core.hashing import digest
 from .model import Body, Heading
-from ..core.paths import Reference, classify
+from ..core.paths import Reference, Refusal, classify, same_but_case, shown
 from ..core.slugs import slugify
 
 _TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
          "ins", "sub", "sup", "mark", "small", "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt",
          "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "a", "img", "figure",
-         "figcaption", "abbr", "span", "div"}
+         "figcaption", "abbr", "span", "div", "section"}
 _ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
-    "a": {"href", "title"},
+    "a": {"href", "title", "id"},
+    "li": {"id"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"colspan", "rowspan"},
@@ -34,7 +36,10 @@ _ATTRIBUTES = {
 }
 _VALUES = {"div": {"role": {"region"}, "tabindex": {"0"}}}  # the scrolling box of a table, nothing else
 _ALIGN = {"text-align:left": "al-left", "text-align:center": "al-center", "text-align:right": "al-right"}
-_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"table-scroll"}}
+_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values()), "div": {"table-scroll"},
+            # footnotes (mdit-py-plugins' footnote plugin)
+            "sup": {"footnote-ref"}, "section": {"footnotes"}, "hr": {"footnotes-sep"}, "ol": {"footnotes-list"},
+            "li": {"footnote-item"}, "a": {"footnote-backref"}}
 
 
 @lru_cache(maxsize=1)
@@ -70,9 +75,26 @@ def _table_close(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
+_LINK_ENDINGS = ("vn", "com", "net", "org", "gov", "edu", "int", "info")
+_SCRIPT_SCHEME = re.compile(r"^(javascript|vbscript):", re.IGNORECASE)
+
+
+def _valid_link(url: str) -> bool:
+    return not _SCRIPT_SCHEME.match(url.strip())
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    # An address without https:// is a link only under these endings: with linkify's
+    # default (every two-letter country code) a file name such as bao-cao.md became a link.
+    md.linkify.tlds(list(_LINK_ENDINGS))
+    footnote_plugin(md)
+    # file: and data: links become link tokens, so that paths.classify can tell the editor
+    # what is wrong with them (markdown-it's own check leaves them as literal text without
+    # a word); script-running schemes stay text, as markdown-it leaves them.
+    md.validateLink = _valid_link
     anchors_plugin(md, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "muc")
     md.add_render_rule("th_open", _aligned_cell)
     md.add_render_rule("td_open", _aligned_cell)
@@ -87,6 +109,7 @@ class BodyProblem:
     field: str
     message: str
     hint: str
+    warning: bool = False
 
 
 @dataclass
@@ -106,14 +129,18 @@ class Resolver:
         if found.kind in ("external", "anchor"):
             return None, None, ""
         if found.kind == "unsafe":
-            return "#", None, ""
+            return "#", None, found.note
         assert isinstance(found, Reference)
         document, medium = self.lookup(found.target)
         if document is not None:
             return self.base_path + document + found.suffix, None, ""
         if medium:
             return self.base_path + quote(found.target) + found.suffix, found.target, ""
-        return None, None, f"{ref!r} does not exist in the content folder"
+        near = same_but_case(found.target, [*self.media, *self.documents])
+        if near:
+            return None, None, Refusal(f"'{shown(ref)}' does not exist in the content folder",
+                                       f'did you mean "/{near}"? Upper and lower case letters must match the file\'s name')
+        return None, None, f"'{shown(ref)}' does not exist in the content folder"
 
     def lookup(self, target: str) -> tuple[str | None, bool]:
         """``(URL of the document at target, whether target is a media file)``."""
@@ -163,8 +190,14 @@ def render(text: str, resolver: Resolver, first_line: int) -> tuple[Body, list[B
     media: set[str] = set()
     headings: list[Heading] = []
     plain: list[str] = []
+    deepest = md.options.get("maxNesting", 20) - 1
     for i, token in enumerate(tokens):
         line = first_line + (token.map[0] if token.map else 0)
+        if token.nesting == 1 and token.level >= deepest and token.map:
+            # markdown-it stops reading at this depth: what follows would vanish silently
+            problems.append(BodyProblem(line, "body", "lists or quotes are nested too deeply here (the text inside "
+                                        "would be lost)", "use at most 8 levels of lists inside lists, or of > quotes"))
+            break
         if token.type == "heading_open" and i + 1 < len(tokens):
             headings.append(Heading(int(token.tag[1]), tokens[i + 1].content, str(token.attrGet("id") or "")))
         if token.type == "inline" and token.children:
@@ -179,9 +212,21 @@ def body(html: str, headings: tuple[Heading, ...] = (), media: tuple[str, ...] =
     return Body(html, headings, media, text, digest(html, text, repr(headings), repr(media)))
 
 
+def _label(children: list[Token], n: int) -> str:
+    """The text of the link opened at ``children[n]`` (or the image's description)."""
+    if children[n].type == "image":
+        return children[n].content
+    words = []
+    for child in children[n + 1:]:
+        if child.type == "link_close":
+            break
+        words.append(child.content)
+    return "".join(words)
+
+
 def _resolve_inline(children: list[Token], resolver: Resolver, line: int, problems: list[BodyProblem],
                     media: set[str], plain: list[str]) -> None:
-    for child in children:
+    for n, child in enumerate(children):
         if child.type == "text" or child.type == "code_inline":
             plain.append(child.content)
         for attr, field_ in (("src", "image"), ("href", "link")):
@@ -190,9 +235,14 @@ def _resolve_inline(children: list[Token], resolver: Resolver, line: int, proble
             ref = str(child.attrGet(attr))
             href, path, problem = resolver.resolve(ref)
             if problem:
-                hint = ("put the file in the content folder and write its path relative to this file, "
-                        "or starting with / for the content folder")
-                problems.append(BodyProblem(line, field_, problem, hint))
+                hint = getattr(problem, "hint", "") or (
+                    "put the file in the content folder and write its path relative to this file, "
+                    "or starting with / for the content folder")
+                if not ref.strip():
+                    what = "picture" if field_ == "image" else "link"
+                    problem = f"the {what} [{_label(children, n)}] has no address"
+                warn = isinstance(problem, Refusal) and href == "#"
+                problems.append(BodyProblem(line, field_, str(problem), hint, warn))
             if href is not None:
                 child.attrSet(attr, href)
             if path:

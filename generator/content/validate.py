@@ -19,7 +19,7 @@ from ..core.errors import Problem, Report, suggestion
 from .fields import Fields
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
-from ..core.paths import classify
+from ..core.paths import classify, same_but_case
 from .registry import UnitEntry, read_history, read_members, read_units
 from ..core.slugs import clean_name, is_slug, name_key, slugify
 
@@ -74,7 +74,7 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     pages: list[Page] = []
     for d, (body, problems) in zip(drafts, bodies):
         for p in problems:
-            report.error(d.raw.display, p.line, p.field, p.message, p.hint)
+            (report.warn if p.warning else report.error)(d.raw.display, p.line, p.field, p.message, p.hint)
         values = d.fields
         if values.pop("_invalid", False) or not values.get("slug"):
             continue
@@ -317,17 +317,22 @@ def _image(ref: tuple[int, str, str, int | None], raw: RawDocument, config: Site
     _, src, caption, line = ref
     found = classify(src, raw.rel)
     problem = ""
+    hint = "put the image in the content folder and write its path relative to this file, or starting with / for " \
+           "the content folder"
     if isinstance(found, str):
         problem = found
+        hint = getattr(found, "hint", "") or hint
     elif found.kind != "local":
         problem = f'"{src}" is not a file in the content folder'
     elif found.target not in loaded.media:
         problem = f'"{src}" does not exist in the content folder'
+        near = same_but_case(found.target, loaded.media)
+        if near:
+            hint = f'did you mean "/{near}"? Upper and lower case letters must match the file\'s name'
     elif splitext(found.target)[1].lower() not in IMAGE_SUFFIXES:
         problem = f'"{src}" is not an image (jpg, png, webp, gif or svg)'
     if problem:
-        report.error(raw.display, line, "images", problem, "put the image in the content folder and write its "
-                     "path relative to this file, or starting with / for the content folder")
+        report.error(raw.display, line, "images", problem, hint)
         return None
     return Image(found.target, caption, line)
 

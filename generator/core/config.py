@@ -35,6 +35,7 @@ class SiteConfig:
     cache_dir: Path | None = None
     livereload_port: int = 0        # `confsite serve` only: pages load livereload.js and may open this websocket
     release: str = ""              # publish: a marker of the content, shown in every page's <meta>
+    portal_url: str = ""           # `confsite serve` only: site.yaml's base_url, which QR codes always encode
 
     @property
     def base_path(self) -> str:
@@ -46,6 +47,10 @@ class SiteConfig:
 
     def absolute(self, path: str) -> str:
         return self.base_url + path.lstrip("/")
+
+    def published(self, path: str) -> str:
+        """*path* on the portal: what a printed QR code must lead to, even in the preview."""
+        return (self.portal_url or self.base_url) + path.lstrip("/")
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:

@@ -24,6 +24,9 @@ def decode(data: bytes) -> str:
     """UTF-8 text with a BOM dropped and line endings made ``\\n``; :class:`NotUtf8` otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NotUtf8(1, "UTF-16, as Windows Notepad sometimes saves", "UTF-16")
+    wide = _utf16_without_bom(data)
+    if wide:
+        raise NotUtf8(1, f"{wide} without a byte-order mark, as some Windows programs save", wide)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -31,6 +34,26 @@ def decode(data: bytes) -> str:
         guess, name = _guess(data)
         raise NotUtf8(line, guess, name) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """``UTF-16LE`` or ``UTF-16BE`` when *data* reads as that encoding: Vietnamese text
+    (mostly Latin letters) then has a zero byte in nearly every second position, which
+    text in any 8-bit encoding or UTF-8 never has."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return ""
+    pairs = len(sample) // 2
+    odd = sample[1::2].count(0)      # the high byte of U+0000–U+00FF, little-endian
+    even = sample[0::2].count(0)
+    for zeros, other, name in ((odd, even, "UTF-16LE"), (even, odd, "UTF-16BE")):
+        if zeros >= pairs * 0.3 and other == 0:
+            try:
+                data[: len(data) // 2 * 2].decode(name.replace("UTF-16", "utf-16-").lower())
+            except UnicodeDecodeError:
+                continue
+            return name
+    return ""
 
 
 def _guess(data: bytes) -> tuple[str, str]:

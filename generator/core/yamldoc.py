@@ -10,6 +10,7 @@ eating memory ("billion laughs").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,17 @@ SHALLOW_ENOUGH = 4_000
 
 Path = tuple[Any, ...]
 _STR = "tag:yaml.org,2002:str"
+
+
+class DottedNumber(float):
+    """A number written with dots between groups of three digits (``1.000``, ``12.500``):
+    YAML reads it as a decimal (one, twelve and a half), which a Vietnamese writer rarely
+    means; the text is kept so that validation can say so."""
+
+    text: str = ""
+
+
+_DOTTED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 
 
 class YamlProblem(Exception):
@@ -81,7 +93,12 @@ class _Builder:
             if node.tag == _STR:
                 return node.value       # most values: text, as the constructor would give it
             try:
-                return self.scalars.construct_object(node)
+                value = self.scalars.construct_object(node)
+                if isinstance(value, float) and not node.style and _DOTTED.fullmatch(node.value):
+                    dotted = DottedNumber(value)
+                    dotted.text = node.value
+                    return dotted
+                return value
             except (ConstructorError, ValueError, OverflowError) as exc:
                 if node.tag == "tag:yaml.org,2002:timestamp":
                     return node.value  # "2020-02-30": let validation say it is not a real date

@@ -410,7 +410,7 @@ class _Builder:
             return min(found)[1] if found else None
 
         def claim(url: str, display: str, line: int | None, what: str, field_: str = "slug",
-                  hint: str = "give one of them another slug") -> None:
+                  hint: str = "give one of them another slug", label: str | None = None) -> None:
             below = below_reserved(url)
             if below is not None and url not in owners:
                 owners[url] = (below, None, None)
@@ -421,12 +421,18 @@ class _Builder:
                 self.report.error(display, line, field_, f'{what} would be published at /{url}, which {by} '
                                   "already uses", hint)
             else:
-                owners[url] = (what, display, line)
+                owners[url] = (label or what, display, line)
 
         docs = sorted([*self.articles, *self.pages], key=lambda d: d.source)
         for d in docs:
-            claim(d.url, d.display, d.line("slug") or d.line("title") if isinstance(d, Article) else None,
-                  f'"{d.title}"')
+            written = d.line("slug") if isinstance(d, Article) else None
+            if written:
+                claim(d.url, d.display, written, f'"{d.slug}"', "slug", "give one of them another slug",
+                      f'"{d.title}"')
+            else:
+                claim(d.url, d.display, d.line("title") if isinstance(d, Article) else None,
+                      f'the address made from the title, slug "{d.slug}",', "title",
+                      f"give one of them a slug of its own, e.g. slug: {d.slug}-2", f'"{d.title}"')
         for r in redirects:
             what = "the short address" if r.kind == "short" else "the old address"
             if r.kind == "short":

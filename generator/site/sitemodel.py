@@ -216,7 +216,7 @@ class Site:
             path = self.config.urls.path("short", id=article.id)
         else:
             path = article.url
-        return self.config.absolute(quote(path, safe="/#?=&%"))
+        return self.config.published(quote(path, safe="/#?=&%"))
 
     def unit(self, name: str) -> Unit | None:
         """The unit page for a name, in any spelling the content wrote it (resolved by the registry)."""
