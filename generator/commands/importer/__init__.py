@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -115,7 +115,13 @@ def import_paths(paths: list[Path], content: Path, into: Path | None = None, *, 
     if not _inside(into, content):
         raise BuildFailed([Problem(into.as_posix(), None, "", "is not inside the content folder",
                                    f"give a folder inside {content.as_posix()}/, e.g. {content.as_posix()}/reports")])
-    cluster_name = resolve_cluster(content, cluster) if cluster else None
+    cluster_name = None
+    if cluster:
+        # A bulk import labels every draft with this cluster: one not registered is refused
+        # here (``new`` only warns), so a typo cannot spread over a whole folder of drafts.
+        cluster_name, unknown = resolve_cluster(content, cluster)
+        if unknown is not None:
+            raise BuildFailed([replace(unknown, severity=Severity.ERROR)])
     registry = load_registry(content)
     inputs = _inputs(paths, result.problems)
     read_all = parallel.fork_map(_read_one, [(p, label, registry, cluster_name) for p, label in inputs], jobs,
