@@ -150,6 +150,11 @@ class Unit(Named):
     def id(self) -> str:
         return self.ref.slug
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The names it had before (units.yaml former names): search finds its page by them too."""
+        return tuple(s.name for s in self.names if s.name != self.ref.name)
+
 
 @dataclass(frozen=True)
 class Inherited:
