@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Search on a large archive: index size, bytes one query downloads, time to first result.
 
-    .venv/bin/python benchmarks/search_bench.py [--make-corpus ../shared/bench/make_corpus.py]
+    .venv/bin/python benchmarks/search_bench.py [--make-corpus benchmarks/make_corpus.py]
         [--articles 10000] [--out benchmarks/out/search]
 
-Generates the corpus with the shared generator script, builds it with confsite, serves
+Generates the corpus with benchmarks/make_corpus.py, builds it with confsite, serves
 the site under /tin/ and runs typical queries in headless Chromium, each in a fresh
 browser context (nothing cached). Not a test: it measures and prints.
 """
@@ -104,8 +104,8 @@ def browse(site: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--make-corpus", type=Path, default=Path("../shared/bench/make_corpus.py"),
-                    help="the corpus generator script (default: ../shared/bench/make_corpus.py, from the project root)")
+    ap.add_argument("--make-corpus", type=Path, default=Path(__file__).resolve().parent / "make_corpus.py",
+                    help="the corpus generator script (default: benchmarks/make_corpus.py)")
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "search")
     args = ap.parse_args()
