@@ -59,6 +59,11 @@ def errors(stderr: str) -> list[str]:
             if line and not line.startswith(("warning:", "build failed")) and not PROGRESS.match(line)]
 
 
+def without_progress(stderr: str) -> str:
+    """*stderr* less the progress lines a build slowed past two seconds prints."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not PROGRESS.match(line))
+
+
 def warnings(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("warning:")]
 
