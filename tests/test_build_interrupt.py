@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import tools
+from sitekit import PROGRESS
 from test_hostile_content import tree_digest
 
 POINTS_BEFORE_SWAP = ["locked", "writing", "staged"]
@@ -61,6 +62,8 @@ def start_paused(content: Path, output: Path, point: str, resume: Path | None = 
     proc = subprocess.Popen(command(content, output), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             cwd=tools.ROOT, env={**os.environ, **extra}, start_new_session=True)
     line = proc.stderr.readline().decode()
+    while PROGRESS.match(line):         # "[5/6] write … 2.2 s": a busy machine slowed the build
+        line = proc.stderr.readline().decode()
     if f"paused at {point}" not in line:
         proc.kill()
         out, err = proc.communicate(timeout=30)
