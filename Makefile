@@ -2,7 +2,8 @@
 #
 #   make site    venv + install, then build the bundled content/ into site/
 #   make serve   preview with live reload (http://127.0.0.1:8000/tin/)
-#   make test    venv + npm tools, then the whole pytest suite
+#   make test    venv + npm tools, then the whole pytest suite (architecture contract included)
+#   make test-fast  the stage tests alone, without browser/tool/kill/slow ones (seconds)
 #   make test-latest   the suite on the newest versions pyproject.toml allows (.venv-latest)
 #   make lock    refresh requirements/lock.txt: newest allowed versions, with hashes
 #   make bench   benchmarks/bench.py
@@ -27,7 +28,7 @@ NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: site serve test test-latest lock bench fuzz clean distclean venv npm
+.PHONY: site serve test test-fast test-latest lock bench fuzz clean distclean venv npm
 
 # --- Python: a venv with the exact versions of the lock file ---------------------
 # Every runtime and test dependency (and setuptools, to install confsite itself) comes
@@ -75,6 +76,9 @@ serve: venv
 
 test: venv npm
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 # The suite on the newest versions pyproject.toml allows, in a venv of its own, so that a
 # library release that changes behaviour is caught here before an editor installs it.

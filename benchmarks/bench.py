@@ -37,7 +37,7 @@ STAGES = ("check", "load", "validate", "model", "render", "qr", "write", "cache"
 DRIVER = """
 import json, os, sys
 from pathlib import Path
-from generator import pipeline
+from generator.build import pipeline
 cfg = pipeline.configure(Path(sys.argv[1]), Path(sys.argv[2]))
 r = pipeline.build(cfg, cache=sys.argv[3] == "cache")
 print(json.dumps({"timings": r.timings, "pages": len(r.rendered.outputs), "noop": r.noop}), flush=True)

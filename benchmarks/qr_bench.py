@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import segno  # noqa: E402
 import zxingcpp  # noqa: E402
 
-from generator import qr  # noqa: E402
-from generator.slugs import slugify  # noqa: E402
+from generator.render import qr  # noqa: E402
+from generator.core.slugs import slugify  # noqa: E402
 
 TITLES = ["Hội nghị tổng kết công tác thi đua, khen thưởng năm {n} Cụm thi đua các tỉnh Đắk Lắk",
           "Sơ kết 6 tháng đầu năm {n} – Cụm thi đua Trung du và miền núi phía Bắc",

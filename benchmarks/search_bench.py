@@ -36,7 +36,7 @@ def kib(n: float) -> str:
 
 
 def build_site(corpus_script: Path, articles: int, out: Path) -> Path:
-    from generator.pipeline import build, configure
+    from generator.build.pipeline import build, configure
 
     content = out / "corpus" / "content"
     if not (content / "site.yaml").is_file():
@@ -47,7 +47,7 @@ def build_site(corpus_script: Path, articles: int, out: Path) -> Path:
     result = build(config)
     print(f"build: {len(result.site.articles):,} articles in {time.perf_counter() - start:.1f} s "
           f"(render stage, which includes the index: {result.timings.get('render', 0):.1f} s)")
-    from generator.search import search_files
+    from generator.render.search import search_files
 
     start = time.perf_counter()
     search_files(result.site)

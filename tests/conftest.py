@@ -126,3 +126,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _TRACKED = pytest.StashKey[dict[str, str] | None]()
+
+
+# -- markers: `make test-fast` runs what is left without them ----------------------------
+# browser: drives headless Chromium (added here to every test that asks for it);
+# tool: runs an outside program (vnu, zbar, rsvg, poppler, nginx);
+# kill: starts confsite in a process of its own and kills or interrupts it;
+# slow: any of these, and whatever else takes more than a few seconds (whole-corpus
+# builds, property tests, random edit sequences). The markers are declared in pyproject.toml.
+BROWSER_FIXTURES = {"playwright", "browser", "page"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        if any(item.get_closest_marker(m) for m in ("browser", "tool", "kill")):
+            item.add_marker(pytest.mark.slow)

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator import cli
+from generator.commands import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SITE_YAML = "title: Thử nghiệm\nbase_url: https://snv.example.gov.vn/tin/\n"

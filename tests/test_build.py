@@ -117,6 +117,7 @@ def test_output_folder_that_confsite_did_not_write_is_refused(tmp_path):
     assert (out / "precious.txt").read_text() == "giữ lại"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["confsite"], [sys.executable, "-m", "generator"]])
 def test_console_script_and_module_build_the_bundled_site(command, tmp_path):
     if command == ["confsite"]:
@@ -131,6 +132,7 @@ def test_console_script_and_module_build_the_bundled_site(command, tmp_path):
     assert (out / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_site_has_working_links_and_paginated_listings(tmp_path, project_root):
     maker = project_root / "benchmarks" / "make_corpus.py"
     subprocess.run([sys.executable, str(maker), str(tmp_path), "--articles", "400", "--words", "60"], check=True)

@@ -20,6 +20,8 @@ import tools
 from sitekit import PROGRESS
 from test_hostile_content import tree_digest
 
+pytestmark = pytest.mark.kill
+
 POINTS_BEFORE_SWAP = ["locked", "writing", "staged"]
 
 
@@ -133,6 +135,7 @@ def test_kill_between_the_two_renames_is_recovered(versions, published):
 
 def test_a_second_build_is_refused_while_one_is_writing(versions, published, tmp_path):
     resume = tmp_path / "resume"
+    os.mkfifo(resume)
     first = start_paused(versions["b"], published, "writing", resume)
     try:
         second = build(versions["a"], published)
@@ -142,7 +145,10 @@ def test_a_second_build_is_refused_while_one_is_writing(versions, published, tmp
         assert "Traceback" not in second.stderr
         assert tree_digest(published) == versions["ref_a"]    # the first has not swapped yet
     finally:
-        resume.touch()
+        # The paused build holds the pipe open for reading (no reader: ENXIO, a clear failure).
+        pipe = os.open(resume, os.O_WRONLY | os.O_NONBLOCK)
+        os.write(pipe, b"go")
+        os.close(pipe)
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err.decode()
     assert tree_digest(published) == versions["ref_b"]

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import pipeline
+from generator.build import pipeline
 
 
 def make(project_root: Path, out: Path, *args: str) -> dict[str, bytes]:

@@ -56,8 +56,9 @@ CASES = {
     ),
     "two files with one URL": (
         {"reports/a.md": article("Tổng kết năm 2020"), "reports/b.md": article("Tổng kết năm 2020!")},
-        ["content/reports/b.md:2: slug: \"Tổng kết năm 2020!\" would be published at /bai-viet/tong-ket-nam-2020/, "
-         "which content/reports/a.md:2 (\"Tổng kết năm 2020\") already uses; give one of them another slug"],
+        ["content/reports/b.md:2: title: the address made from the title, slug \"tong-ket-nam-2020\", would be "
+         "published at /bai-viet/tong-ket-nam-2020/, which content/reports/a.md:2 (\"Tổng kết năm 2020\") "
+         "already uses; give one of them a slug of its own, e.g. slug: tong-ket-nam-2020-2"],
     ),
     "media outside content": (
         {"reports/a.md": article(body="![x](../../secret.png)")},

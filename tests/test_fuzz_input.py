@@ -30,9 +30,12 @@ from hypothesis import strategies as st
 import tools
 from fuzz_content import document, front_matter_text, markdown_body
 from sitekit import PROGRESS
-from generator import pipeline, render
-from generator.errors import BuildFailed, Severity
+from generator.build import pipeline
+from generator.render import render
+from generator.core.errors import BuildFailed, Severity
 from hostile_scan import scan_html
+
+pytestmark = pytest.mark.slow
 
 HANG_SECONDS = 30                  # far beyond any honest build of these few files
 PEAK_BYTES = 200 * 1024 * 1024     # Python-level allocations of load, validate and model
@@ -175,14 +178,16 @@ def test_well_formed_files_with_any_values(fm, body):
 @SETTINGS
 @given(markdown_body(), st.sampled_from(["Hội nghị <b>x</b>", "Cụm \u202e", "👨‍👩‍👧 Tổng kết"]))
 def test_valid_front_matter_always_builds(body, title):
-    """With correct fields, any body builds (body problems are only missing or outside files)."""
+    """With correct fields, any body builds (body problems are only missing or outside files, and
+    lists or quotes nested past what can be shown, which would otherwise lose text)."""
     doc = f'---\ntitle: "{title}"\ndate: 2020-12-11\n---\n{body}\n'.encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="confsite-fuzz-") as tmp:
         content = content_folder(Path(tmp), [doc])
         result, problems, peak = build_in_process(content)
         check_outcome(content, result, problems, peak)
         if result is None:
-            fields = {p.field for p in problems if p.severity is Severity.ERROR}
+            fields = {p.field for p in problems if p.severity is Severity.ERROR and not
+                      (p.field == "body" and "nested too deeply" in p.message)}
             assert fields <= {"link", "image"}, [p.format() for p in problems]
 
 
@@ -239,7 +244,9 @@ EXPECTED = {
     "billion-laughs": "front-matter: more than 20000 values (repeated aliases?)",
     "recursive-alias": "front-matter: nested more than 40 levels deep",
     "deep-flow": "front-matter: nested more than 40 levels deep",
-    "deep-blockquote": "", "deep-list": "", "huge-title": "", "wide-table": "", "many-keys": "",
+    "deep-blockquote": "body: lists or quotes are nested too deeply here",
+    "deep-list": "body: lists or quotes are nested too deeply here",
+    "huge-title": "", "wide-table": "", "many-keys": "",
     "nested-html-under-budget": "",
     "deep-html": "body: the text holds 150000 HTML tags, more than the 10000 a page can have",
     "emphasis-storm": "body: the text holds 500000 * and _ marks",

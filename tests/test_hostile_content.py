@@ -23,6 +23,8 @@ import tools
 from hostile_scan import scan_html, scan_site
 from sitekit import PROGRESS
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 SECRET = "SECRET-4f1c2e-do-not-publish"
 

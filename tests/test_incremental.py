@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, render, search
+from generator.build import pipeline
+from generator.render import render, search
 from sitekit import build, copy_fixture, tree_bytes, without_progress
+
+pytestmark = pytest.mark.slow
 
 CLUSTERS = ["Cụm thi đua các tỉnh, thành Bắc Bộ", "Cụm thi đua Sở Nội vụ các tỉnh Tây Nguyên",
             "Cụm thi đua Sở Nội vụ các tỉnh, thành Tây Nam Bộ"]
@@ -273,7 +276,7 @@ def test_rebuilds_in_one_process_reuse_the_cache_tables_it_holds(tmp_path, monke
     unchanged since, are not unpickled again; one another process rewrote is."""
     import pickle
 
-    from generator import cache as cache_module
+    from generator.cache import cache as cache_module
 
     root = copy_fixture("basic", tmp_path / "content")
     assert build(root, tmp_path / "site")[0] == 0

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import tools
+
+pytestmark = pytest.mark.slow
 
 
 def build(content: Path, output: Path) -> subprocess.CompletedProcess:

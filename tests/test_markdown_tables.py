@@ -1,7 +1,7 @@
 """Markdown tables scroll inside their own box on phones, named by the heading above."""
 from __future__ import annotations
 
-from generator.markdown import parser, sanitize
+from generator.content.markdown import parser, sanitize
 
 
 def html(text: str) -> str:

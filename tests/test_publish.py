@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,9 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.publish import PAUSE_ENV, POINTS
+from generator.commands.publish import PAUSE_ENV, POINTS
+
+pytestmark = [pytest.mark.kill, pytest.mark.tool]
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = re.compile(rb'<meta name="confsite-release" content="([0-9a-f]+)">')
@@ -81,24 +84,33 @@ def test_publish_and_rollback_under_load_never_serve_an_error_or_a_mix(contents,
     with tools.nginx_server(dest / "current", "/tin/") as base:
         seen: list[tuple[str, int, bytes]] = []
         stop = threading.Event()
+        fetched = threading.Condition()
 
         def reader() -> None:
             while not stop.is_set():
                 for url in URLS:
                     status, body = fetch(base + url)
-                    seen.append((url, status, body))
+                    with fetched:
+                        seen.append((url, status, body))
+                        fetched.notify_all()
+
+        def served_more(count: int = 2 * len(URLS)) -> None:
+            """Wait until the readers have had *count* more answers (the site is under load)."""
+            with fetched:
+                goal = len(seen) + count
+                assert fetched.wait_for(lambda: len(seen) >= goal, timeout=60), "the readers got no answers"
 
         threads = [threading.Thread(target=reader) for _ in range(3)]
         for t in threads:
             t.start()
         try:
-            time.sleep(0.3)
+            served_more()
             run("publish", str(dest), "--content", str(b), "--keep", "3")
             rel_b = release_of(dest)
-            time.sleep(0.3)
+            served_more()
             out = run("publish", "--rollback", str(dest))
             assert release_of(dest) == rel_a and rel_b in out.stdout
-            time.sleep(0.3)
+            served_more()
         finally:
             stop.set()
             for t in threads:
@@ -132,7 +144,7 @@ def test_keep_prunes_old_releases_and_rollback_stops_at_the_oldest(contents, tmp
     run("publish", "--rollback", str(dest))
     assert release_of(dest) == names[1]
     failed = run("publish", "--rollback", str(dest), check=False)
-    assert failed.returncode == 1 and "none to roll back to" in failed.stderr
+    assert failed.returncode == 1 and "no earlier release to go back to" in failed.stderr
     assert release_of(dest) == names[1]
 
 
@@ -153,22 +165,38 @@ def test_a_failed_build_leaves_current_alone(contents, tmp_path: Path):
 
 
 def _kill_at(point: str, content: Path, dest: Path, tmp_path: Path) -> None:
+    """Run a publish that stops at *point*, and kill it there. The publish announces the
+    point on a named pipe; the test waits on the pipe and the publish's stderr together, so
+    it wakes the moment either speaks (no polling)."""
     signal_file = tmp_path / f"paused-{point}"
+    os.mkfifo(signal_file)
+    pipe = os.open(signal_file, os.O_RDONLY | os.O_NONBLOCK)
     proc = subprocess.Popen([sys.executable, "-m", "generator", "publish", str(dest), "--content", str(content)],
                             cwd=ROOT, env={**os.environ, PAUSE_ENV: f"{point}:{signal_file}"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
+        said, err = b"", b""
         deadline = time.monotonic() + 60
-        while not signal_file.exists():
-            if proc.poll() is not None:
-                pytest.fail(f"publish ended before {point}: {proc.stderr.read().decode()}", pytrace=False)
-            if time.monotonic() > deadline:
+        while said != point.encode():
+            ready, _, _ = select.select([pipe, proc.stderr], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
                 pytest.fail(f"publish never reached {point}", pytrace=False)
-            time.sleep(0.02)
+            if pipe in ready:
+                chunk = os.read(pipe, 64)
+                if not chunk:
+                    pytest.fail(f"publish closed the pause pipe having said {said!r}, not {point}", pytrace=False)
+                said += chunk
+            if proc.stderr in ready:
+                chunk = os.read(proc.stderr.fileno(), 65536)
+                err += chunk
+                if not chunk:
+                    proc.wait(timeout=10)
+                    pytest.fail(f"publish ended before {point}: {err.decode()}", pytrace=False)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         proc.stderr.close()
+        os.close(pipe)
 
 
 def test_a_publish_killed_at_any_step_leaves_a_complete_release_served(contents, tmp_path: Path):

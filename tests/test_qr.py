@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator import pipeline, qr
+from generator.build import pipeline
+from generator.render import qr
 
 BASE = "https://snv.example.gov.vn/tin/"
 
@@ -70,6 +71,7 @@ def article_pages(site: Path) -> list[Path]:
     return sorted(p for p in (site / "bai-viet").glob("*/index.html") if "refresh" not in p.read_text("utf-8"))
 
 
+@pytest.mark.tool
 def test_every_article_qr_decodes_to_its_canonical_url(site, tmp_path):
     pages = article_pages(site)
     assert {p.parent.name for p in pages} == {slug for _, slug in ARTICLES.values()}
@@ -87,6 +89,7 @@ def test_every_article_qr_decodes_to_its_canonical_url(site, tmp_path):
         assert f'<p class="qr-url"><a href="{url}">{url}</a></p>' in html
 
 
+@pytest.mark.tool
 def test_downloadable_files_have_stable_names_and_decode(site, tmp_path):
     for page in article_pages(site):
         html = page.read_text("utf-8")
@@ -104,6 +107,7 @@ def test_downloadable_files_have_stable_names_and_decode(site, tmp_path):
         assert tools.zbar_decode(svg_png) == [url]
 
 
+@pytest.mark.tool
 def test_base_url_without_sub_path_and_short_encoding(tmp_path):
     content = write_site(tmp_path, "qr: {encode: short}\n")
     text = (content / "site.yaml").read_text("utf-8").replace(BASE, "https://noivu.example.vn")
@@ -142,6 +146,7 @@ def test_qr_output_is_deterministic():
     assert (qr.svg_file(url), qr.png(url)) == first
 
 
+@pytest.mark.tool
 def test_article_pages_with_qr_are_valid_html(site):
     pages = [str(p) for p in article_pages(site)] + [str(site / "p" / "dl-2023" / "index.html")]
     assert tools.vnu_validate(pages) == []
@@ -156,6 +161,7 @@ def _top_of_first_page(pdf: Path, out: Path, fraction: float = 0.3) -> Path:
     return out.with_suffix(".png")
 
 
+@pytest.mark.tool
 def test_printed_article_carries_qr_and_url_on_first_page(site, browser, tmp_path):
     slug = "dien-bien-so-ket-6-thang-dau-nam-2022-cua-cum-thi-dua"
     with tools.serve_directory(site, "/tin/") as served:
@@ -196,6 +202,7 @@ def test_printed_article_carries_qr_and_url_on_first_page(site, browser, tmp_pat
     assert "Tìm kiếm" not in text, "search is not printed"
 
 
+@pytest.mark.tool
 def test_qr_files_are_listed_by_write_and_bundled_site(tmp_path, project_root):
     content = tmp_path / "content"
     shutil.copytree(project_root / "content", content)

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import tools
 
-from generator.pipeline import build, configure
-from generator import search
-from generator.search import HASH_CHARS, decode_ids, encode_ids, search_files, terms
+from generator.build.pipeline import build, configure
+from generator.render import search
+from generator.render.search import HASH_CHARS, decode_ids, encode_ids, search_files, terms
 
 CLUSTERS = """\
 - name: Cụm thi đua các tỉnh Tây Nguyên
@@ -224,6 +224,7 @@ def test_without_javascript_the_page_links_the_archives(browser, base: str) -> N
         context.close()
 
 
+@pytest.mark.tool
 def test_search_page_is_valid_html(built: Path) -> None:
     assert tools.vnu_validate(built / "tim-kiem" / "index.html") == []
 
@@ -232,7 +233,7 @@ def test_search_page_is_valid_html(built: Path) -> None:
 
 
 def test_index_is_deterministic_and_folds_like_readers_type(built: Path, tmp_path: Path) -> None:
-    from generator.pipeline import model
+    from generator.build.pipeline import model
 
     config = configure(built.parent / "content", tmp_path / "out")
     first, second = search_files(model(config)), search_files(model(config))

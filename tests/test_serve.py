@@ -18,6 +18,8 @@ import pytest
 
 import tools
 
+pytestmark = pytest.mark.kill
+
 ARTICLE = Path("reports/2020/bac-bo-tong-ket-2020.md")
 ARTICLE_URL = "bai-viet/bac-bo-tong-ket-2020/"
 DRAFT = Path("reports/2023/bac-bo-tong-ket-2022.md")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
-from generator.errors import BuildFailed, Severity
+from generator.build import pipeline
+from generator.core.errors import BuildFailed, Severity
 from sitekit import FIXTURES, article, content
 
 CLUSTERS = """\
@@ -166,6 +166,7 @@ def test_bundled_content_holds_the_real_successions(project_root):
     assert [(r.cluster.slug, r.term.term) for r in nam_dinh.chaired] == [("bac-bo", 2021)]
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_builds_and_agrees_with_itself(tmp_path, project_root):
     maker = project_root / "benchmarks" / "make_corpus.py"
     subprocess.run([sys.executable, str(maker), str(tmp_path), "--articles", "300", "--words", "80"], check=True)

@@ -1,4 +1,4 @@
-from generator.slugs import clean_name, fold, name_key, slugify, vi_sort_key
+from generator.core.slugs import clean_name, fold, name_key, slugify, vi_sort_key
 
 
 def test_slug_of_the_contract_example():

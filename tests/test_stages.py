@@ -5,10 +5,11 @@ import os
 
 import pytest
 
-from generator import markdown, yamldoc
-from generator.load import split_front_matter
-from generator.render import Rendered
-from generator.write import WriteError, write_site
+from generator.content import markdown
+from generator.core import yamldoc
+from generator.content.load import split_front_matter
+from generator.output.rendered import Rendered
+from generator.output.write import WriteError, write_site
 from sitekit import FIXTURES, article, build, content, copy_fixture, errors
 
 
@@ -139,8 +140,8 @@ def _many_documents(root, broken: bool) -> None:
 
 @pytest.mark.parametrize("broken", [False, True])
 def test_stages_give_the_same_result_in_one_process_and_in_several(tmp_path, broken):
-    from generator import pipeline
-    from generator.errors import BuildFailed
+    from generator.build import pipeline
+    from generator.core.errors import BuildFailed
 
     _many_documents(tmp_path / "content", broken)
     config = pipeline.configure(tmp_path / "content", tmp_path / "site")
@@ -167,7 +168,7 @@ def test_a_finished_build_keeps_nothing_of_its_model(tmp_path):
     import gc
     import weakref
 
-    from generator import pipeline
+    from generator.build import pipeline
 
     copy_fixture("basic", tmp_path / "content")
     config = pipeline.configure(tmp_path / "content", tmp_path / "site")
@@ -181,7 +182,7 @@ def test_a_finished_build_keeps_nothing_of_its_model(tmp_path):
 def test_a_worker_process_that_dies_stops_the_stage_instead_of_hanging():
     import signal
 
-    from generator import parallel
+    from generator.cache import parallel
 
     def work(x: int) -> int:
         if x == 70:
@@ -207,7 +208,8 @@ def test_forked_workers_end_on_sigterm_even_where_the_parent_handles_it(tmp_path
     pool shut down with SIGTERM leaves the build waiting for a worker forever."""
     import signal
 
-    from generator import parallel, pipeline
+    from generator.build import pipeline
+    from generator.cache import parallel
 
     marks = tmp_path / "marks"
     original = parallel.worker_started

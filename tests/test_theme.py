@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import tools
-from generator import pipeline
+from generator.build import pipeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "theme"
 PREFIX = "/tin/"  # the path of base_url in the fixture's site.yaml
@@ -82,6 +82,7 @@ def test_every_page_type_is_built(built: Path) -> None:
     assert (built / "p" / "bb-2023-tk" / "index.html").is_file()  # a redirect page
 
 
+@pytest.mark.tool
 def test_every_page_is_valid_html5(built: Path) -> None:
     pages = list(built.rglob("*.html"))
     assert len(pages) >= len(PAGES) + 20

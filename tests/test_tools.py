@@ -10,9 +10,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import segno
 
 import tools
+
+pytestmark = pytest.mark.tool
 
 URL = "https://snv.example.gov.vn/tin/2020/12/hoi-nghi-tong-ket-cong-tac-thi-dua-khen-thuong-nam-2020-cum-thi-dua-bac-bo/"
 

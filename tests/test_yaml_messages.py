@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator import yamldoc
+from generator.core import yamldoc
 from sitekit import build, content, errors
 
 DEEP = ("nested more than 40 levels deep", "flatten the structure")
@@ -81,7 +81,7 @@ def test_a_short_deeply_nested_front_matter_gets_the_projects_message(tmp_path, 
 
 def test_ordinary_front_matter_is_not_walked_twice(monkeypatch):
     """The cheap bound lets ordinary front-matter skip the separate depth walk."""
-    from generator import yamlguard
+    from generator.core import yamlguard
 
     walked = []
     monkeypatch.setattr(yamlguard, "check_depth", lambda *a: walked.append(a))

@@ -1,0 +1,1 @@
+"""The build flow (``pipeline.build``), incremental rebuild decisions, the published-addresses guard."""

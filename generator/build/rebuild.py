@@ -1,0 +1,231 @@
+"""What a rebuild may skip: the no-op check and the signature of every page.
+
+Two questions, both answered from the persistent cache (``cache.py``):
+
+* Did any input change since the last build? ``snapshot`` takes the size, mtime and
+  inode of every file of the content folder and the theme; when they match the last
+  build's (and the output folder is the one that build wrote) there is nothing to do.
+  A file whose mtime was too close to the last snapshot is never trusted ("racy", as
+  git calls it): the build then runs and compares contents.
+* Which pages must be rendered again? A page's *signature* is a digest of everything it
+  is made from: its template (with what it extends, includes and imports:
+  ``template_digests``), the site-wide facts every page may show (``global_digest``), and
+  the route's ``deps`` resolved to digests (``render/signatures.py``). A page whose
+  signature is the one recorded for the file in the previous output is kept as it is.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from ..cache.cache import BuildCache, code_version
+from ..core.bundle import bundled_templates
+from ..core.config import SiteConfig
+from ..core.hashing import digest
+from ..output.write import MARKER, read_manifest
+from .permalinks import MANIFEST
+from ..render.signatures import signer_of, site_facts
+
+if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
+    import jinja2
+
+    from ..render.route_type import Route
+    from ..site.sitemodel import Site
+    from ..render.theme import Asset
+
+RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
+
+
+# -- the no-op check --------------------------------------------------------------------
+
+def _stat_lines(root: Path, label: str) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.record)
+
+
+def snapshot(config: SiteConfig, options: str) -> dict:
+    """The stat of every input: ``files`` (a digest), ``own`` (the files a build writes
+    itself, e.g. the manifest of published addresses) and ``trusted`` (no file was saved
+    so recently that a second save in the same clock tick could go unseen)."""
+    taken = time.time_ns()
+    lines = [code_version(), options, repr(config)]
+    own = []
+    newest = 0
+    for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
+        for line in _stat_lines(root, label):
+            if label == "content" and line.split(":", 2)[1] in OWN_FILES:
+                own.append(line)
+                continue
+            lines.append(line)
+            newest = max(newest, int(line.rsplit(":", 2)[1]))
+    return {"files": digest("\n".join(lines)), "own": own, "trusted": newest < taken - RACY_NS}
+
+
+def after_own_write(snap: dict, config: SiteConfig) -> dict:
+    """The snapshot once the build has written its own files into the content folder."""
+    own = []
+    for name in sorted(OWN_FILES):
+        try:
+            st = os.stat(config.content_dir / name)
+        except OSError:
+            continue
+        own.append(f"content:{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+    return {**snap, "own": own}
+
+
+def output_stamp(output: Path) -> str | None:
+    """Identity of the output folder's manifest: changes whenever anything rewrites the site."""
+    try:
+        st = os.stat(output / MARKER)
+        top = os.stat(output)
+    except OSError:
+        return None
+    return f"{top.st_ino}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def unchanged(cache: BuildCache, snap: dict, output: Path) -> dict | None:
+    """The last build's summary when nothing changed since it, else None."""
+    state = cache.table("state")
+    last = state.get("last")
+    if not isinstance(last, dict) or not snap["trusted"] or last.get("snapshot") != (snap["files"], snap["own"]):
+        return None
+    stamp = output_stamp(output)
+    if stamp is None or last.get("output") != stamp:
+        return None
+    return last
+
+
+def remember(cache: BuildCache, snap: dict, output: Path, summary: dict) -> None:
+    cache.replace("state", {"last": {**summary, "snapshot": (snap["files"], snap["own"]) if snap["trusted"] else None,
+                                     "output": output_stamp(output)}})
+
+
+# -- signatures of pages ----------------------------------------------------------------
+
+def template_digests(env: jinja2.Environment, names: Iterable[str], cache: BuildCache) -> dict[str, str]:
+    """Digest of each template with every template it extends, includes or imports."""
+    import jinja2
+
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str] | None] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, name)
+        sources[name] = source
+        found = cache.memoized("template-refs", digest(source), lambda: _references(env, source))
+        refs[name] = None if None in found else {str(f) for f in found}
+        for f in refs[name] or ():
+            try:
+                visit(f)
+            except jinja2.TemplateNotFound:
+                sources[f] = ""
+                refs[f] = set()
+
+    out: dict[str, str] = {}
+    everything: str | None = None
+    for name in sorted(set(names)):
+        try:
+            visit(name)
+        except jinja2.TemplateNotFound:
+            out[name] = "missing"
+            continue
+        closure, todo, dynamic = set(), [name], False
+        while todo:
+            n = todo.pop()
+            if n in closure:
+                continue
+            closure.add(n)
+            if refs.get(n) is None:
+                dynamic = True
+            todo.extend(refs.get(n) or ())
+        if dynamic:     # a template chosen at run time: depend on the whole theme
+            if everything is None:
+                everything = _all_templates(env)
+            out[name] = everything
+        else:
+            out[name] = digest(*(f"{n}\0{sources.get(n, '')}" for n in sorted(closure)))
+    return out
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str | None]:
+    """Templates a template's source names (None: one chosen at run time)."""
+    import jinja2
+    from jinja2 import meta
+
+    try:
+        return list(meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return [None]
+
+
+def _all_templates(env: jinja2.Environment) -> str:
+    assert env.loader is not None
+    parts = []
+    for name in sorted(env.loader.list_templates()):
+        parts.append(name + "\0" + env.loader.get_source(env, name)[0])
+    return digest(*parts)
+
+
+def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
+    """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
+    parts = site_facts(site)
+    parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
+    # Media files: pages show an image's size and its variants (images.prepare).
+    media = sorted({rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media})
+    for rel in media:
+        try:
+            st = os.stat(site.config.content_dir / rel)
+            parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        except OSError:
+            parts.append(f"{rel}:missing")
+    return digest(*parts)
+
+
+class PageReuse:
+    """Which pages the previous output still holds: called by render with the routes to
+    make, it signs each (``render/signatures.py`` with the template digests and the
+    site-wide digest) and names those whose signature, and file in the output, are the
+    ones the previous build recorded; they are not rendered again. After the write,
+    :meth:`remember` records this build's signatures. The one place of the reuse logic."""
+
+    def __init__(self, site: Site, cache: BuildCache, output: Path, *, enabled: bool):
+        self.site = site
+        self.cache = cache
+        self.enabled = enabled
+        self.signatures: dict[str, str] = {}
+        self.previous = cache.table("routes") if enabled else {}
+        self.previous_files = (read_manifest(output) or {}) if self.previous else {}
+
+    def __call__(self, env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
+        if not self.enabled:
+            return {}
+        signer = signer_of(self.site, self.cache).for_pages(
+            template_digests(env, {r.template for r in todo}, self.cache), global_digest(self.site, theme_assets))
+        kept = {}
+        for r in todo:
+            sig = self.signatures[r.output] = signer.sign(r)
+            # Kept only when the file in the output is the very one this signature made.
+            before = self.previous.get(r.output)
+            if before is not None and before == (sig, self.previous_files.get(r.output)):
+                kept[r.output] = before[1]
+        return kept
+
+    def remember(self, output: Path) -> None:
+        """Record each page's signature with the file the output now holds for it."""
+        now = read_manifest(output) or {}
+        self.cache.replace("routes", {k: (v, now.get(k)) for k, v in self.signatures.items()})

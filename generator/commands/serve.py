@@ -1,0 +1,319 @@
+"""``confsite serve``: a live preview for editors.
+
+The site is built with drafts into a private folder and served under the path of
+``base_url``; a watcher rebuilds through :mod:`generator.pipeline` after every change
+to the content folder (its ``site.yaml`` and ``templates/`` included) or the bundled
+theme, then tells open pages to reload through livereload's websocket. When a change
+breaks the build, the last good site stays served and every page shows the errors in
+an overlay (:mod:`generator.overlay`) until the file is fixed.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from tornado import web
+
+from . import overlay
+from ..build import pipeline
+from ..core.config import SiteConfig, with_overrides
+from ..core.errors import BuildFailed, Problem, Severity
+from ..core.bundle import bundled_templates
+
+Log = Callable[[str], None]
+POLL_SECONDS = 0.1          # how often the watcher looks at the files
+SETTLE_SECONDS = 0.05        # a change must hold still this long (editors save in pieces)
+
+
+@dataclass
+class State:
+    """What the server shows: the last good site, and the errors of the latest build."""
+
+    base_path: str = "/"
+    problems: list[Problem] = field(default_factory=list)
+    builds: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def failing(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def free_port(host: str, preferred: int) -> int:
+    """*preferred* when it can be bound on *host*, else any free port."""
+    for port in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"no free port on {host}")
+
+
+def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """Path → (mtime, size) of every file the build reads; editor swap files left out."""
+    seen: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            for name in files:
+                if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue    # removed while we looked
+                seen[path] = (st.st_mtime_ns, st.st_size)
+    return seen
+
+
+class Preview:
+    """Builds into a private folder and rebuilds on request; never raises for content."""
+
+    def __init__(self, content: Path, host: str, port: int, livereload_port: int, log: Log):
+        self.content = content
+        self.host = host
+        self.port = port
+        self.livereload_port = livereload_port
+        self.log = log
+        self.workdir = Path(tempfile.mkdtemp(prefix="confsite-serve-"))
+        self.output = self.workdir / "site"
+        self.state = State()
+
+    def config(self) -> SiteConfig:
+        production = pipeline.configure(self.content, self.output, drafts=True, require_base_url=False)
+        path = production.base_path
+        local = f"http://{self.host}:{self.port}{path}"
+        return with_overrides(production, base_url=local, livereload_port=self.livereload_port,
+                              portal_url=production.base_url)
+
+    def rebuild(self) -> bool:
+        started = time.perf_counter()
+        try:
+            config = self.config()
+            # A renamed article is the editor's work in progress here; `build` and `check` guard old URLs.
+            result = pipeline.build(config, allow_removed=True)
+        except BuildFailed as exc:
+            self._failed(exc.problems)
+            return False
+        except Exception as exc:  # a half-saved file must never stop the preview
+            self.log(traceback.format_exc().rstrip())
+            self._failed([Problem(self._shown(), None, "", f"the build stopped unexpectedly: {exc!r}",
+                                  "save the file again; if this stays, report it with the text above")])
+            return False
+        with self.state.lock:
+            self.state.base_path = config.base_path
+            self.state.problems = list(result.warnings)
+            self.state.builds += 1
+        pages = sum(1 for p in result.rendered.files if p.endswith(".html"))
+        self.log(f"built {len(result.site.articles)} articles, {pages} pages, "
+                 f"{len(result.warnings)} warning(s) in {time.perf_counter() - started:.2f} s")
+        return True
+
+    def _failed(self, problems: list[Problem]) -> None:
+        with self.state.lock:
+            self.state.problems = list(problems)
+            self.state.builds += 1
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        for p in errors[:20]:
+            self.log(p.format())
+        self.log(f"build failed: {len(errors)} error(s); still serving the last good site, "
+                 "the errors are shown on every page")
+
+    def _shown(self) -> str:
+        return self.content.as_posix()
+
+    def watched(self) -> list[Path]:
+        return [self.content, bundled_templates()]
+
+    def close(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Watcher(threading.Thread):
+    """Polls the watched folders; calls *changed* once a burst of edits has settled."""
+
+    def __init__(self, roots: Callable[[], list[Path]], changed: Callable[[list[str]], None]):
+        super().__init__(daemon=True, name="confsite-watch")
+        self.roots = roots
+        self.changed = changed
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        before = snapshot(self.roots())
+        while not self.stopping.wait(POLL_SECONDS):
+            now = snapshot(self.roots())
+            if now == before:
+                continue
+            while not self.stopping.wait(SETTLE_SECONDS):   # wait until the saving is over
+                later = snapshot(self.roots())
+                if later == now:
+                    break
+                now = later
+            paths = sorted(k for k in set(now) | set(before) if now.get(k) != before.get(k))
+            before = now
+            self.changed(paths)
+
+
+def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_port: int = 35729,
+          open_browser: bool = False, log: Log = print) -> int:
+    """Run the preview until interrupted; returns the exit status."""
+    from tornado import ioloop
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+
+    livereload_port = free_port(host, livereload_port)
+    preview = Preview(content, host, port, livereload_port, log)
+    try:
+        try:
+            preview.config()
+        except BuildFailed as exc:   # site.yaml itself is broken: say so before serving
+            for p in exc.problems:
+                log(p.format())
+            return 1
+        preview.rebuild()
+        loop = ioloop.IOLoop.current()
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+        # add_callback from the loop's own thread does not wake a sleeping loop; a signal must
+        signal.signal(signal.SIGTERM, lambda *_: loop.asyncio_loop.call_soon_threadsafe(loop.stop))
+
+        class _Watcher:          # LiveReloadHandler asks its watcher nothing once started
+            filepath = None
+            _tasks = {"confsite": True}
+
+        LiveReloadHandler.watcher = _Watcher()
+        LiveReloadHandler.live_css = False
+        LiveReloadHandler._last_reload_time = time.time()
+
+        def reload_pages(paths: list[str]) -> None:
+            LiveReloadHandler.reload_waiters("*")
+
+        def on_change(paths: list[str]) -> None:
+            shown = ", ".join(_relative(p, content) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+            log(f"changed: {shown}")
+            preview.rebuild()
+            loop.add_callback(reload_pages, paths)
+
+        site_app = web.Application([
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/.*", SiteHandler, {"preview": preview}),
+        ])
+        live_app = web.Application([(r"/livereload", LiveReloadHandler)])
+        try:
+            site_server = site_app.listen(port, address=host)
+            live_server = live_app.listen(livereload_port, address=host)
+        except OSError as exc:
+            log(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port")
+            return 1
+        watcher = Watcher(preview.watched, on_change)
+        watcher.start()
+        url = f"http://{host}:{port}{preview.state.base_path}"
+        log(f"serving {url} (drafts included; Ctrl+C to stop)")
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        try:
+            loop.start()
+        except KeyboardInterrupt:
+            log("stopped")
+        finally:
+            watcher.stopping.set()
+            site_server.stop()
+            live_server.stop()
+        return 0
+    finally:
+        preview.close()
+
+
+def _relative(path: str, content: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(content.resolve().parent).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the last good site under the base path, with the error overlay when failing."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+    def get(self) -> None:
+        state = self.preview.state
+        with state.lock:
+            base, problems, failing = state.base_path, list(state.problems), state.failing
+        path = unquote(urlsplit(self.request.uri or "/").path)
+        if path == overlay.STYLE_URL:
+            self.set_header("Content-Type", "text/css; charset=utf-8")
+            self.finish(overlay.CSS)
+            return
+        if path + "/" == base:
+            self.redirect(base)
+            return
+        if not path.startswith(base):
+            self.redirect(base) if path == "/" else self._missing(base, problems, failing)
+            return
+        file = self._resolve(path[len(base):])
+        if file is None:
+            self._missing(base, problems, failing)
+            return
+        self._send(file, problems if failing else [])
+
+    def _resolve(self, rel: str) -> Path | None:
+        root = self.preview.output.resolve()
+        candidate = (root / rel.lstrip("/")).resolve()
+        if not candidate.is_relative_to(root):
+            return None
+        if candidate.is_dir():
+            if not rel.endswith("/") and rel:
+                return None
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def _missing(self, base: str, problems: list[Problem], failing: bool) -> None:
+        self.set_status(404)
+        page = self.preview.output / "404.html"
+        if page.is_file():
+            self._send(page, problems if failing else [], status=404)
+        else:
+            shown = problems if failing else []
+            self._send_html(overlay.placeholder(shown, self.preview.livereload_port), shown)
+
+    def _send(self, file: Path, problems: list[Problem], status: int = 200) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError:          # swapped away mid-request: the next reload has the new one
+            self.set_status(503)
+            self.finish("rebuilding, reload the page")
+            return
+        self.set_status(status)
+        if file.suffix == ".html":
+            self._send_html(data, problems)
+            return
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/xml", "application/json", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self.set_header("Content-Type", kind)
+        self.finish(data)
+
+    def _send_html(self, data: bytes, problems: list[Problem]) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(overlay.inject(data, problems, self.preview.content) if problems else data)

@@ -1,0 +1,231 @@
+"""Load: files of a content folder → raw documents and media, with line numbers.
+
+No interpretation happens here: a raw document is its front-matter text and its body,
+each with the line it starts on (validation parses the YAML, remembering the line of
+every value). ``clusters.yaml`` is parsed here, with positions. Problems met while
+reading (encodings, unclosed front-matter, unsafe links, oversized files) are
+collected, never raised.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import svg
+from ..core import yamldoc
+from ..core.config import SiteConfig
+from ..core.encoding import NotUtf8, decode
+from ..core.errors import Problem, Report
+from ..core.hashing import file_hash
+from ..core.slugs import nfc
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+DATA_FILES = {"site.yaml", "clusters.yaml"}
+# What the content folder may hold besides Markdown: served as media or attachments.
+MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf", ".doc", ".docx",
+                  ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".zip", ".mp3", ".mp4", ".txt", ".csv"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
+_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    rel: str                      # POSIX path inside content/, NFC, e.g. "reports/2020/a.md"
+    display: str                  # the path as the editor knows it, e.g. "content/reports/2020/a.md"
+    is_page: bool                 # under pages/: a standalone page
+    front_matter: str | None      # the YAML text between the --- lines, None when there is none
+    front_matter_line: int        # 1-based line of the file on which it starts
+    body: str
+    body_line: int                # 1-based line of the file on which the body starts
+    digest: str                   # hash of the file's bytes
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    rel: str          # POSIX path inside content/
+    source: Path      # where to copy it from
+    size: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    documents: tuple[RawDocument, ...]
+    media: dict[str, MediaFile]
+    clusters: yamldoc.Located | None
+    clusters_display: str
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def ignored(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def load(config: SiteConfig) -> LoadedContent:
+    root = config.content_dir
+    report = Report()
+    documents: list[RawDocument] = []
+    media: dict[str, MediaFile] = {}
+    for name, rel in _walk(root, config, report):
+        rel = nfc(rel)
+        display = config.display(rel)
+        suffix = os.path.splitext(rel)[1].lower()
+        if suffix in MARKDOWN_SUFFIXES:
+            doc = _read_document(name, rel, display, config, report)
+            if doc is not None:
+                documents.append(doc)
+        elif rel in DATA_FILES or suffix in {".yaml", ".yml"} and "/" not in rel:
+            continue
+        elif suffix in MEDIA_SUFFIXES:
+            path = Path(name)
+            size = path.stat().st_size
+            if suffix in IMAGE_SUFFIXES and size > config.limits.max_image_bytes:
+                report.error(display, None, "file", f"the image is {size / 1e6:.1f} MB, over the limit of "
+                             f"{config.limits.max_image_bytes / 1e6:.1f} MB",
+                             "make it smaller (a photo for the web needs about 2000 pixels across)")
+                continue
+            if suffix == ".svg" and not _safe_svg(path, display, report):
+                continue
+            media[rel] = MediaFile(rel, path, size, "")
+    clusters = _load_clusters(config, report)
+    documents.sort(key=lambda d: d.rel)
+    return LoadedContent(tuple(documents), dict(sorted(media.items())), clusters,
+                         config.display("clusters.yaml"), tuple(report.problems))
+
+
+def _walk(root: Path, config: SiteConfig, report: Report) -> list[tuple[str, str]]:
+    """Every file below *root* as ``(path, path inside root)``, in a stable order (a
+    folder's files, then its folders, by name), skipping ignored names and unsafe links.
+    Linked folders inside the content folder are not entered."""
+    real_root = root.resolve()
+    found: list[tuple[str, str]] = []
+
+    def outside(entry: os.DirEntry, rel: str, what: str) -> bool:
+        if not entry.is_symlink() or _inside(Path(entry.path), real_root):
+            return False
+        report.error(config.display(rel), None, "file", f"this {what} is a link to a place outside the content folder",
+                     f"copy the {'files' if what == 'folder' else 'file'} into the content folder instead of linking "
+                     f"{'them' if what == 'folder' else 'it'}")
+        return True
+
+    def visit(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            if ignored(entry.name):
+                continue
+            rel = prefix + entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not (prefix == "" and entry.name == "templates") and not outside(entry, rel, "folder"):
+                    folders.append(entry)
+            elif not outside(entry, rel, "file") and entry.is_file():
+                found.append((entry.path, rel))
+        for entry in folders:
+            if not entry.is_symlink():
+                visit(entry.path, prefix + entry.name + "/")
+
+    visit(str(root), "")
+    return found
+
+
+def _safe_svg(path: Path, display: str, report: Report) -> bool:
+    try:
+        found = svg.problem(path.read_bytes())
+    except OSError as exc:
+        found = None, f"cannot be read ({exc.strerror})"
+    if found:
+        line, message = found
+        report.error(display, line, "file", message, "remove it in the drawing program (or a text editor), or "
+                     "export the drawing as PNG; an image needs no script")
+        return False
+    return True
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def _read_text(path: Path | str, display: str, report: Report, limit: int | None = None,
+               data: bytes | None = None) -> tuple[str, bytes] | None:
+    try:
+        if data is None:
+            with open(path, "rb") as f:
+                data = f.read()
+    except OSError as exc:
+        report.error(display, None, "file", f"cannot be read ({exc.strerror})", "check the file's permissions")
+        return None
+    if limit is not None and len(data) > limit:
+        report.error(display, None, "file", f"the file is {-(-len(data) // 1000)} KB, over the limit of "
+                     f"{limit // 1000} KB", "split it into several articles or raise limits.max_markdown_kb in site.yaml")
+        return None
+    try:
+        return decode(data), data
+    except NotUtf8 as exc:
+        report.error(display, exc.line, "file", exc.message, exc.hint(display))
+        return None
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
+    """``(front-matter, its first line, body, body's first line)``; lines are 1-based.
+
+    Front-matter is YAML between a first line ``---`` and the next ``---`` line.
+    """
+    first = _BOUNDARY.match(text)
+    if not first:
+        return None, 0, text, 1
+    closing = _BOUNDARY.search(text, first.end())
+    if not closing:
+        return None, 0, text, 1
+    fm_start = first.end() + 1 if text.startswith("\n", first.end()) else first.end()
+    fm = text[fm_start:closing.start()]
+    body_start = closing.end()
+    if text.startswith("\n", body_start):
+        body_start += 1
+    return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
+
+
+def _read_document(path: str, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
+    read = _read_text(path, display, report, config.limits.max_markdown_bytes)
+    if read is None:
+        return None
+    text, data = read
+    digest = file_hash(data)
+    is_page = PurePosixPath(rel).parts[0] == "pages"
+    fm, fm_line, body, body_line = split_front_matter(text)
+    if fm is None:
+        if text.lstrip().startswith("---"):
+            report.error(display, 1, "front-matter", "the front-matter block is not closed",
+                         "end it with a line that holds only ---")
+        else:
+            report.error(display, 1, "front-matter", "the file has no front-matter",
+                         "start it with a line ---, then title: and date:, then another line ---")
+    return RawDocument(rel, display, is_page, fm, fm_line, body, body_line, digest)
+
+
+def _load_clusters(config: SiteConfig, report: Report) -> yamldoc.Located | None:
+    path = config.content_dir / "clusters.yaml"
+    if not path.is_file():
+        return None
+    display = config.display("clusters.yaml")
+    read = _read_text(path, display, report)
+    if read is None:
+        return None
+    try:
+        return yamldoc.parse(read[0])
+    except yamldoc.YamlProblem as exc:
+        report.error(display, exc.line, "", exc.message, exc.hint)
+        return None

@@ -1,0 +1,383 @@
+"""Validate: raw documents → typed articles, pages and the cluster registry.
+
+Every problem is collected; nothing is raised for bad content. Bodies are rendered to
+safe HTML here, because only then are their media references known and checked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from posixpath import basename, splitext
+from typing import Any
+
+from . import markdown
+from ..cache import parallel
+from ..core import yamldoc
+from ..cache.cache import BuildCache
+from ..core.hashing import digest
+from ..core.config import SiteConfig
+from ..core.errors import Problem, Report, suggestion
+from .fields import Fields
+from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
+from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
+from ..core.paths import classify, same_but_case
+from ..core.slugs import clean_name, is_slug, name_key, slugify
+
+ARTICLE_KEYS = {"title", "date", "slug", "cluster", "kind", "period", "location", "host", "summary", "attendees",
+                "awards", "scores", "elected", "in_office", "images", "tags", "author", "source", "id", "aliases",
+                "draft"}
+PAGE_KEYS = {"title", "date", "slug", "summary", "order", "draft", "aliases"}
+AWARD_KEYS = {"award", "recipient", "recipients", "count", "conferred_by"}
+SCORE_KEYS = {"unit", "points", "out_of", "rank"}
+LEADERSHIP_KEYS = {"term", "chair", "vice_chair"}
+ATTENDEE_KEYS = {"name", "role", "organization"}
+CLUSTER_KEYS = {"name", "slug", "members", "description"}
+
+
+@dataclass(frozen=True)
+class Content:
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+    clusters: tuple[ClusterEntry, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class _Draft:
+    """An article's front-matter, read; its body is rendered once every URL is known."""
+
+    raw: RawDocument
+    fields: dict[str, Any]
+
+
+def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None = None,
+             jobs: int | None = None) -> Content:
+    report = Report()
+    report.extend(loaded.problems)
+    # Front-matter first (each document on its own), then the bodies, which need every
+    # document's address for their links; both spread over the cores.
+    readable = [raw for raw in loaded.documents if raw.front_matter is not None]
+    read = parallel.cached_map(cache, "fields", [digest(raw.digest, raw.rel, raw.display) for raw in readable],
+                               _read_fields, readable, jobs)
+    drafts: list[_Draft] = []
+    for raw, (values, problems) in zip(readable, read):
+        report.extend(problems)
+        if values is not None:
+            drafts.append(_Draft(raw, dict(values)))
+
+    documents = {d.raw.rel: config.urls.path("page" if d.raw.is_page else "article", slug=d.fields["slug"])
+                 for d in drafts if d.fields.get("slug")}
+    bodies = _bodies(drafts, config, loaded, documents, cache, jobs)
+    articles: list[Article] = []
+    pages: list[Page] = []
+    for d, (body, problems) in zip(drafts, bodies):
+        for p in problems:
+            (report.warn if p.warning else report.error)(d.raw.display, p.line, p.field, p.message, p.hint)
+        values = d.fields
+        if values.pop("_invalid", False) or not values.get("slug"):
+            continue
+        url = documents[d.raw.rel]
+        if d.raw.is_page:
+            pages.append(Page(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url, body=body, **values))
+        else:
+            images = tuple(_image(img, d.raw, config, loaded, report) for img in values.pop("_images"))
+            articles.append(Article(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url,
+                                    body=body, images=tuple(i for i in images if i), **values))
+    clusters = _clusters(loaded, report)
+    return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems))
+
+
+def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:
+    """One document's front-matter read on its own: a pure function of the file, so cacheable."""
+    assert raw.front_matter is not None
+    report = Report()
+    try:
+        meta = yamldoc.parse(raw.front_matter, line_offset=raw.front_matter_line - 1)
+    except yamldoc.YamlProblem as exc:
+        report.error(raw.display, exc.line, "front-matter", exc.message, exc.hint)
+        return None, tuple(report.problems)
+    fields = Fields(meta, raw.display, report)
+    if meta.value is not None and not isinstance(meta.value, dict):
+        report.error(raw.display, raw.body_line - 1 if raw.body_line > 1 else 1, "front-matter",
+                     "is not a list of fields", "write one field a line, e.g. title: …")
+        return None, tuple(report.problems)
+    for path, line in meta.duplicates:
+        report.error(raw.display, line, ".".join(map(str, path)), "is given twice", "keep one of the two lines")
+    values = _read_page(fields, raw) if raw.is_page else _read_article(fields, raw)
+    return values, tuple(report.problems)
+
+
+def _bodies(drafts: list[_Draft], config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
+            cache: BuildCache | None, jobs: int | None) -> list[tuple[Body, tuple]]:
+    """Each document's body as safe HTML, with the problems met rendering it."""
+    def resolver(raw: RawDocument, recording: bool = False) -> markdown.Resolver:
+        kind = markdown.RecordingResolver if recording else markdown.Resolver
+        return kind(raw.rel, config.base_path, loaded.media, documents)
+
+    def still_good(d: _Draft, hit: tuple) -> bool:
+        # A cached body stands only if every link it resolved still resolves the same way.
+        found = resolver(d.raw)
+        return all(found.lookup(target) == was for target, was in hit[2])
+
+    def render(d: _Draft) -> tuple:
+        recorder = resolver(d.raw, recording=True)
+        body, problems = markdown.render(d.raw.body, recorder, d.raw.body_line)
+        return body, tuple(problems), tuple(sorted(recorder.lookups.items()))
+
+    # The body is part of the file: its digest and where the body starts name it.
+    keys = [digest(d.raw.digest, d.raw.rel, config.base_path, str(d.raw.body_line)) for d in drafts]
+    return [(body, problems) for body, problems, _ in
+            parallel.cached_map(cache, "bodies", keys, render, drafts, jobs, still_good)]
+
+
+def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[str, Any]:
+    title = f.text("title", required=True, example="Hội nghị tổng kết công tác thi đua năm 2020")
+    date = f.date("date", required=date_required)
+    slug = f.slug("slug")
+    if slug is None and not f.has("slug"):
+        source = title if not raw.is_page else splitext(basename(raw.rel))[0]
+        slug = slugify(source) or None
+        if slug is None and title:
+            f.error("title", "gives no letters or digits for the page address", "add slug: ten-bai-viet")
+    invalid = not title or (date is None and date_required) or slug is None
+    aliases = tuple(_alias(f, i, a) for i, a in enumerate(f.text_list("aliases", example="ten-cu")))
+    return {"title": title, "date": date, "slug": slug, "summary": f.text("summary"),
+            "draft": f.boolean("draft"), "aliases": tuple(a for a in aliases if a), "_invalid": invalid}
+
+
+def _alias(f: Fields, index: int, alias: str) -> str:
+    text = alias.strip().strip("/")
+    if is_slug(text):
+        return text
+    if text and all(is_slug(p) for p in text.split("/")):
+        return text
+    f.error("aliases", f'"{alias}" is not an old address of this site', "write the old slug, e.g. ten-cu, "
+            "or an old path such as bai-viet/ten-cu", index)
+    return ""
+
+
+def _read_page(f: Fields, raw: RawDocument) -> dict[str, Any]:
+    f.unknown(PAGE_KEYS)
+    values = _read_common(f, raw, date_required=False)
+    values["order"] = f.integer("order", low=-1000, high=1000, example="1") or 0
+    return values
+
+
+def _read_article(f: Fields, raw: RawDocument) -> dict[str, Any]:
+    f.unknown(ARTICLE_KEYS)
+    values = _read_common(f, raw, date_required=True)
+    cluster = f.text("cluster") or None
+    kind = f.text("kind") or None
+    if kind is not None and kind not in KINDS:
+        f.error("kind", f'"{kind}" is not a kind of conference',
+                (suggestion(kind, KINDS) + " " if suggestion(kind, KINDS) else "") + "write one of: " + ", ".join(KINDS))
+        kind = None
+    source = f.text("source")
+    if source:
+        found = classify(source, raw.rel)
+        if isinstance(found, str) or found.kind != "external" or not source.lower().startswith(("http://", "https://")):
+            f.error("source", f'"{source}" is not a web address', "write the address of the original article, "
+                    "starting with https://")
+            source = ""
+    ident = f.slug("id")
+    values.update(
+        cluster=cluster,
+        kind=kind,
+        period=f.integer("period", low=1945, high=2200, example="2020"),
+        location=f.text("location"),
+        host=f.text("host"),
+        attendees=_attendees(f),
+        awards=_awards(f),
+        scores=_scores(f),
+        elected=_leadership(f, "elected"),
+        in_office=_leadership(f, "in_office"),
+        tags=f.text_list("tags", example="thi đua"),
+        author=f.text("author"),
+        source_url=source,
+        id=ident,
+        lines=tuple(sorted((k, f.line(k)) for k in f.data if isinstance(k, str) and f.line(k))),
+        _images=_image_refs(f),
+    )
+    return values
+
+
+def _attendees(f: Fields) -> tuple[Attendee, ...]:
+    out = []
+    for i, item in f.items("attendees", example="- Nguyễn Văn A, Giám đốc Sở Nội vụ"):
+        if isinstance(item, dict):
+            sub = f.sub("attendees", i)
+            sub.unknown(ATTENDEE_KEYS)
+            name = sub.text("name", required=True, example="Nguyễn Văn A")
+            if name:
+                out.append(Attendee(name, sub.text("role"), sub.text("organization")))
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            if clean_name(str(item)):
+                out.append(Attendee(clean_name(str(item))))
+        else:
+            f.error("attendees", f"item {i + 1} is not a name", "write - Họ và tên, chức vụ", i)
+    return tuple(out)
+
+
+def _awards(f: Fields) -> tuple[Award, ...]:
+    out = []
+    for i, item in f.items("awards", example="- award: Bằng khen của Bộ trưởng Bộ Nội vụ"):
+        if not isinstance(item, dict):
+            f.error("awards", f"item {i + 1 if i >= 0 else 1}: found {_what(item)}; expected an award with "
+                    "award: and recipient: (or count:)",
+                    "write - award: Cờ thi đua … then, indented, recipient: Sở Nội vụ …", *(() if i < 0 else (i,)))
+            continue
+        sub = f.sub("awards", i)
+        sub.unknown(AWARD_KEYS)
+        name = sub.text("award", required=True, example="Bằng khen của Bộ trưởng Bộ Nội vụ")
+        recipients = list(sub.text_list("recipients", example="Sở Nội vụ tỉnh …"))
+        single = sub.text("recipient")
+        if single:
+            recipients.insert(0, single)
+        collectives = individuals = count = None
+        raw_count = sub.data.get("count")
+        if isinstance(raw_count, dict):
+            csub = sub.sub("count")
+            csub.unknown({"collectives", "individuals"})
+            collectives = csub.integer("collectives", low=0, high=100000, example="2")
+            individuals = csub.integer("individuals", low=0, high=100000, example="7")
+        elif raw_count is not None:
+            count = sub.integer("count", low=0, high=100000, example="{collectives: 2, individuals: 7}")
+        if name:
+            out.append(Award(name, tuple(recipients), collectives, individuals, count,
+                             sub.text("conferred_by"), f.line("awards", i)))
+    return tuple(out)
+
+
+def _scores(f: Fields) -> tuple[Score, ...]:
+    out = []
+    for i, item in f.items("scores", example="- {unit: Sở Nội vụ tỉnh …, points: 994, out_of: 1000, rank: 1}"):
+        if not isinstance(item, dict):
+            f.error("scores", f"item {i + 1 if i >= 0 else 1}: found {_what(item)}; expected a score row",
+                    "write - {unit: Sở Nội vụ tỉnh …, points: 994, out_of: 1000, rank: 1}", *(() if i < 0 else (i,)))
+            continue
+        sub = f.sub("scores", i)
+        sub.unknown(SCORE_KEYS)
+        unit = sub.text("unit", required=True, example="Sở Nội vụ thành phố Hải Phòng")
+        points = sub.number("points", example="994")
+        out_of = sub.number("out_of", example="1000")
+        rank = sub.integer("rank", low=1, high=10000, example="1")
+        if points is not None and out_of is not None and points > out_of:
+            sub.error("points", f"{points:g} is more than out_of {out_of:g}", "check the two numbers")
+        if unit:
+            out.append(Score(unit, points, out_of, rank, f.line("scores", i)))
+    return tuple(out)
+
+
+def _leadership(f: Fields, key: str) -> Leadership | None:
+    value = f.data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        f.error(key, f"found {_what(value)}; expected term:, chair: and vice_chair: lines",
+                f"write {key}: then, indented, term: 2021 and chair: Sở Nội vụ tỉnh …")
+        return None
+    sub = f.sub(key)
+    sub.unknown(LEADERSHIP_KEYS)
+    term = sub.integer("term", low=1945, high=2200, example="2021")
+    if "term" not in sub.data:
+        sub.error("term", "missing", "write term: 2021 (the emulation year of the mandate)")
+    chair = sub.text("chair") or None
+    vice = sub.text("vice_chair") or None
+    if not chair and not vice:
+        f.error(key, "names neither a chair nor a vice-chair", "write chair: Sở Nội vụ tỉnh …")
+        return None
+    if term is None:
+        return None
+    return Leadership(term, chair, vice, f.line(key), sub.line("chair") if chair else None,
+                      sub.line("vice_chair") if vice else None)
+
+
+def _image_refs(f: Fields) -> list[tuple[int, str, str, int | None]]:
+    refs = []
+    for i, item in f.items("images", example="- {src: anh.jpg, caption: Quang cảnh hội nghị}"):
+        if isinstance(item, str):
+            refs.append((i, item, "", f.line("images", i)))
+        elif isinstance(item, dict):
+            sub = f.sub("images", i)
+            sub.unknown({"src", "caption"})
+            src = sub.text("src", required=True, example="anh/hoi-nghi.jpg")
+            if src:
+                refs.append((i, src, sub.text("caption"), sub.line("src")))
+        else:
+            f.error("images", f"item {i + 1}: found {_what(item)}; expected an image",
+                    "write - {src: anh.jpg, caption: Quang cảnh hội nghị}", *(() if i < 0 else (i,)))
+    return refs
+
+
+def _image(ref: tuple[int, str, str, int | None], raw: RawDocument, config: SiteConfig, loaded: LoadedContent,
+           report: Report) -> Image | None:
+    _, src, caption, line = ref
+    found = classify(src, raw.rel)
+    problem = ""
+    hint = "put the image in the content folder and write its path relative to this file, or starting with / for " \
+           "the content folder"
+    if isinstance(found, str):
+        problem = found
+        hint = getattr(found, "hint", "") or hint
+    elif found.kind != "local":
+        problem = f'"{src}" is not a file in the content folder'
+    elif found.target not in loaded.media:
+        problem = f'"{src}" does not exist in the content folder'
+        near = same_but_case(found.target, loaded.media)
+        if near:
+            hint = f'did you mean "/{near}"? Upper and lower case letters must match the file\'s name'
+    elif splitext(found.target)[1].lower() not in IMAGE_SUFFIXES:
+        problem = f'"{src}" is not an image (jpg, png, webp, gif or svg)'
+    if problem:
+        report.error(raw.display, line, "images", problem, hint)
+        return None
+    return Image(found.target, caption, line)
+
+
+def _what(value: Any) -> str:
+    from .fields import _kind
+
+    return _kind(value)
+
+
+def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]:
+    located = loaded.clusters
+    if located is None or located.value is None:
+        return ()
+    display = loaded.clusters_display
+    if not isinstance(located.value, list):
+        report.error(display, 1, "", "is not a list of clusters", "start each cluster with - name: Cụm thi đua …")
+        return ()
+    out: list[ClusterEntry] = []
+    names: dict[str, int] = {}
+    slugs: dict[str, int] = {}
+    root = Fields(located, display, report)
+    for i, item in enumerate(located.value):
+        if not isinstance(item, dict):
+            report.error(display, located.line(i), f"[{i + 1}]", f"found {_what(item)}; expected a cluster",
+                         "write - name: Cụm thi đua … then members:")
+            continue
+        sub = root.sub(i)
+        sub.unknown(CLUSTER_KEYS)
+        name = sub.text("name", required=True, example="Cụm thi đua các tỉnh, thành Bắc Bộ")
+        slug = sub.slug("slug") or (slugify(name) if name else None)
+        members = sub.text_list("members", example="Sở Nội vụ tỉnh …")
+        if not name or not slug:
+            continue
+        key = name_key(name)
+        if key in names:
+            sub.error("name", f'"{name}" is listed twice (first on line {names[key]})', "keep one entry")
+            continue
+        if slug in slugs:
+            sub.error("slug", f'"{slug}" is used twice (first on line {slugs[slug]})', "give each cluster its own slug")
+            continue
+        names[key] = slugs[slug] = located.line(i) or 0
+        seen: set[str] = set()
+        unique = []
+        for m in members:
+            if name_key(m) in seen:
+                sub.warn("members", f'"{m}" is listed twice', "keep one")
+                continue
+            seen.add(name_key(m))
+            unique.append(m)
+        out.append(ClusterEntry(name, slug, tuple(unique), located.line(i), sub.text("description")))
+    return tuple(out)

@@ -1,0 +1,1 @@
+"""The output folder: what render hands over (``Rendered``), the atomic write, the link check."""

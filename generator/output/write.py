@@ -1,0 +1,326 @@
+"""Write: put a rendered site in the output folder, atomically.
+
+The new site is written into a staging folder beside the output and swapped in whole
+(``renameat2(RENAME_EXCHANGE)`` on Linux, two renames elsewhere), so the output is
+always either the previous complete site or the new complete one. Files whose bytes
+did not change are hard-linked from the previous site: same inode, same mtime, which
+keeps rsync and web-server caches quiet. A lock keeps two builds from interleaving.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import json
+import os
+import posixpath
+import select
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..core.hashing import file_hash, file_hash_of
+from .rendered import Rendered
+
+MARKER = ".confsite.json"     # manifest of a folder confsite wrote: path → content hash
+
+
+class WriteError(Exception):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    import fcntl
+
+    lock_path = output.parent / f".{output.name}.lock"
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")
+    except OSError as exc:
+        raise WriteError(f"cannot write in {output.parent} ({exc.strerror})",
+                         "check that the folder exists and that you may write in it") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise WriteError(f"another build is writing to {output.name}/ right now",
+                             "wait for it to finish, then build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _check_output(output: Path, protected: tuple[Path, ...]) -> dict[str, str]:
+    """The previous manifest; refuse to replace a folder confsite did not make."""
+    real = output.resolve()
+    for p in protected:
+        rp = p.resolve()
+        if real == rp or rp.is_relative_to(real) or real == Path(real.anchor):
+            raise WriteError(f"the output folder {output} would replace {p}", "choose another --output, e.g. site")
+    if not output.exists():
+        return {}
+    if not output.is_dir() or output.is_symlink():
+        raise WriteError(f"{output} is not a folder", "choose another --output")
+    marker = output / MARKER
+    if marker.is_file():
+        try:
+            data = json.loads(marker.read_text("utf-8"))
+            return data.get("files", {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+    if any(output.iterdir()):
+        raise WriteError(f"{output} holds files confsite did not write",
+                         "choose another --output, or empty that folder first")
+    return {}
+
+
+def _safe_join(root: Path, rel: str) -> Path:
+    norm = posixpath.normpath(rel)
+    if norm.startswith(("../", "/")) or norm == ".." or "\x00" in norm:
+        raise WriteError(f"refusing to write outside the output folder: {rel!r}")
+    return root / norm
+
+
+def _pause(point: str) -> None:
+    """Test hook: with ``CONFSITE_TEST_PAUSE=<point>`` the build waits here (at most a minute,
+    or until something is written to the named pipe ``CONFSITE_TEST_RESUME``), so a test can
+    kill it or run a second build at a known moment. Points: locked, writing, staged,
+    swapped, renamed."""
+    if os.environ.get("CONFSITE_TEST_PAUSE") != point:
+        return
+    os.write(2, f"confsite: paused at {point}\n".encode())
+    resume = os.environ.get("CONFSITE_TEST_RESUME")
+    if not resume:
+        select.select([], [], [], 60)       # to be killed; a stray one ends within a minute
+        return
+    # A pipe opened without blocking reads as ready once a writer has written to it or gone.
+    fd = os.open(resume, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        select.select([fd], [], [], 60)
+    finally:
+        os.close(fd)
+
+
+def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] = ()) -> WriteStats:
+    output = Path(os.path.abspath(output))
+    with output_lock(output):
+        _pause("locked")
+        try:
+            return _write_locked(rendered, output, protected)
+        except OSError as exc:
+            where = exc.filename or output
+            raise WriteError(f"cannot write {where} ({exc.strerror or exc})",
+                             "check the free disk space and that you may write in the output folder; "
+                             "the previous site was kept") from None
+
+
+def _write_locked(rendered: Rendered, output: Path, protected: tuple[Path, ...]) -> WriteStats:
+    _recover(output)
+    previous = _check_output(output, protected)
+    spare = _spare(output)
+    if spare is not None and output.exists():
+        staging, have = spare, _take_manifest(spare)
+    else:
+        staging, have = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)), {}
+    try:
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
+        manifest = _fill(staging, rendered, output, previous, have, fresh=staging != spare)
+        (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
+        _pause("staged")
+        _swap(staging, output)
+    except BaseException:
+        if staging != spare:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    written = sum(1 for rel, d in manifest.items() if previous.get(rel) != d)
+    removed = len(set(previous) - set(manifest))
+    return WriteStats(written, len(manifest) - written, removed)
+
+
+def _spare_path(output: Path) -> Path:
+    return output.parent / f".{output.name}.spare"
+
+
+def _spare(output: Path) -> Path | None:
+    """The site before the previous one, kept to be brought up to date and swapped in:
+    far cheaper than making every folder of a large site anew."""
+    spare = _spare_path(output)
+    return spare if spare.is_dir() and not spare.is_symlink() else None
+
+
+def read_manifest(folder: Path) -> dict[str, str] | None:
+    """The manifest of a folder confsite wrote (site-relative path → :func:`file_hash` of
+    the file). None: there is none, or it cannot be read (the folder's files are not known)."""
+    try:
+        data = json.loads((folder / MARKER).read_text("utf-8"))
+        files = data.get("files") if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        files = None
+    return files if isinstance(files, dict) else None
+
+
+def _take_manifest(folder: Path) -> dict[str, str] | None:
+    """The folder's manifest, removed first so a build killed half-way leaves it unknown.
+    None: the folder's files are not known (every one is checked)."""
+    files = read_manifest(folder)
+    (folder / MARKER).unlink(missing_ok=True)
+    return files
+
+
+def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, str],
+          have: dict[str, str] | None, fresh: bool = False) -> dict[str, str]:
+    """Make *staging* hold exactly the rendered site; return its manifest.
+
+    A file already there with the right bytes stays; one the live site has is
+    hard-linked from it (same inode and mtime); others are written. Files are replaced by
+    rename, never rewritten in place, since they may share an inode with the live site.
+    A *fresh* staging folder (made empty by this build) shares nothing: a new file that
+    is not linked is written in its place directly.
+    """
+    if have is None:    # unknown contents: digests of what is there are not trusted
+        have = {}
+        for dirpath, _, filenames in os.walk(staging):
+            for name in filenames:
+                rel = Path(dirpath, name).relative_to(staging).as_posix()
+                have[rel] = ""
+    manifest: dict[str, str] = {}
+    made: set[Path] = set()
+    outputs = rendered.outputs
+    for rel in outputs:
+        if rel in rendered.files:
+            data = rendered.files[rel]
+            digest = file_hash(data)
+        elif rel in rendered.copies:
+            source = rendered.copies[rel]
+            digest = file_hash_of(source)
+        else:
+            # Not rendered again: the previous site's file stands, if it is still there.
+            digest = rendered.kept[rel]
+            if previous.get(rel) != digest:
+                raise WriteError(f"{rel} changed in {output.name}/ during the build",
+                                 "build again (or build with --no-cache)")
+        manifest[rel] = digest
+        if len(manifest) == 2:
+            _pause("writing")     # the first file is in the staging folder
+        if have.get(rel) == digest:     # the spare's own manifest: it already holds these bytes
+            continue
+        target = _safe_join(staging, rel)
+        if target.parent not in made:
+            if target.parent.is_file() or target.parent.is_symlink():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if fresh and previous.get(rel) != digest and rel in rendered.files:
+            try:
+                with open(target, "xb") as f:
+                    f.write(rendered.files[rel])
+                continue
+            except OSError:     # something is in the way (a folder of the same name): the careful path
+                pass
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        tmp = target.parent / f".{target.name}.confsite-tmp"
+        tmp.unlink(missing_ok=True)
+        old = output / rel
+        linked = False
+        if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
+            try:
+                os.link(old, tmp)
+                linked = True
+            except OSError:
+                pass
+        if not linked:
+            if rel in rendered.files:
+                tmp.write_bytes(rendered.files[rel])
+            elif rel in rendered.copies:
+                shutil.copyfile(rendered.copies[rel], tmp)
+            else:
+                raise WriteError(f"{rel} went missing from {output.name}/ during the build",
+                                 "build again (or build with --no-cache)")
+        os.replace(tmp, target)
+    stale = set(have) - set(manifest)
+    for rel in sorted(stale):
+        path = _safe_join(staging, rel)
+        try:
+            path.unlink()
+        except IsADirectoryError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+    for folder in sorted({_safe_join(staging, rel).parent for rel in stale}, key=lambda p: -len(p.parts)):
+        while folder != staging:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+    return manifest
+
+
+def _recover(output: Path) -> None:
+    """Finish a swap that a killed build left half-done, and clear stale staging folders."""
+    parent = output.parent
+    olds = sorted(parent.glob(f".{output.name}.old-*"))
+    if not output.exists() and olds:
+        os.rename(olds[-1], output)
+        olds = olds[:-1]
+    for stale in [*olds, *parent.glob(f".{output.name}.new-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    spare = _spare_path(output)
+    if os.environ.get("CONFSITE_TEST_NO_EXCHANGE") != "1" and _exchange(staging, output):
+        _pause("swapped")
+        if staging != spare:        # staging now holds the previous site: keep it as the spare
+            shutil.rmtree(spare, ignore_errors=True)
+            os.rename(staging, spare)
+        return
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    os.rename(output, old)
+    _pause("renamed")
+    os.rename(staging, output)
+    if old != spare:
+        shutil.rmtree(spare, ignore_errors=True)
+        os.rename(old, spare)

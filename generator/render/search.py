@@ -1,0 +1,297 @@
+"""The search index: the site model → small static files the search page reads on demand.
+
+Readers type with or without diacritics, so every word is indexed folded (lowercase,
+accents removed, đ → d) and the browser folds the query the same way. Nothing here
+runs at read time on a server: the search page's script (``templates/static/search.js``)
+downloads only the pieces one query needs.
+
+Layout, under the search page's URL (``tim-kiem/idx/``)::
+
+    manifest.json          {"n": articles, "g": GROUP, "keys": [shard prefixes, sorted],
+                            "t": shard hashes, "f": {facet: hash}, "d": group hashes}
+    t/<h>.json             a shard: {term: [title ids, front-matter ids, body ids]}
+    f/<facet>.<h>.json     ids of the articles of one cluster (c-<slug>), year (y-2020)
+                           or kind (k-tong-ket, k-news)
+    d/<g>.<h>.json         what results show (url, title, date, cluster, kind, texts): a list
+                           of the records of ids g*GROUP .. g*GROUP+GROUP-1
+
+``<h>`` is the hash of the file's own bytes (:func:`content_hash`: HASH_CHARS base-32
+characters), so a name always holds the same bytes and browsers may cache every file
+but the manifest for good. The manifest, fetched afresh on a reader's first query,
+names exactly the files of one build, so a rebuilt site never mixes old and new pieces.
+To stay small, it gives the hashes of shards and of record groups as one string each,
+HASH_CHARS characters per file, in the order of ``keys`` and of group numbers.
+
+An article's id is its position in ``site.articles`` (0 = newest), so ties in ranking
+go to the newest. Id lists are sorted and written as gaps in a compact base-32 code
+(see :func:`encode_ids`). A term lands in the shard of the longest listed prefix of
+it; shards split by one more letter while they are larger than ``SHARD_BYTES``, so a
+query costs a few small files whatever the size of the archive.
+
+Editing one article changes the bytes, and so the names, of a few files only: the
+group holding its record and the shards of the terms it gains or loses. Only these are
+written by a rebuild and uploaded by a publish. A shard's name is its hash alone, not
+its position in ``keys``: a word new to the site often makes a shard of its own, and
+numbered names would then change for every shard after it. Adding or removing an
+article moves the ids of all older ones, and so still renames nearly every file.
+
+:func:`search_files` is a pure function of the model: the same site gives the same bytes.
+What it takes from each article (terms by field, result record) depends on that article
+and its cluster only, so a build with a cache (table ``search``) computes it for new and
+edited articles alone; the rest is assembling postings, encoding and sharding.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections import defaultdict, deque
+from itertools import chain, repeat
+from operator import sub
+from typing import Iterable
+
+from ..cache.cache import BuildCache
+from ..core.hashing import digest
+from ..core.urls import search_index
+from .i18n import short_date
+from ..content.model import KINDS, Article
+from ..site.sitemodel import Site
+from ..core.slugs import fold
+
+SHARD_BYTES = 16_000      # a shard is split further while larger than this
+MAX_PREFIX = 6            # ... and while its prefix is shorter than this
+BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
+GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
+HASH_CHARS = 8            # base-32 characters of a file's content hash in its name (40 bits)
+
+_WORD = re.compile(r"[^\W_]+")
+_FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
+_MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_"           # any earlier digit
+
+
+def terms(text: str) -> list[str]:
+    """The words of *text* as the index stores them: folded, split on anything but letters and digits."""
+    return _WORD.findall(fold(text))
+
+
+def _number(n: int) -> str:
+    digits = []
+    while True:
+        digits.append(n & 31)
+        n >>= 5
+        if not n:
+            break
+    return "".join(_MORE[d] for d in reversed(digits[1:])) + _FINAL[digits[0]]
+
+
+class _Codes(dict):
+    """The code of each gap, made on first use (a gap is at most the number of articles)."""
+
+    def __missing__(self, gap: int) -> str:
+        code = self[gap] = _number(gap)
+        return code
+
+
+_CODE = _Codes().__getitem__
+
+
+def _encode_sorted(ids: list[int]) -> str:
+    return "".join(map(_CODE, map(sub, ids, chain((-1,), ids))))
+
+
+def encode_ids(ids: Iterable[int]) -> str:
+    """Sorted ids as gaps (first id + 1, then differences), each in base 32, most significant first."""
+    return _encode_sorted(sorted(ids))
+
+
+def decode_ids(text: str) -> list[int]:
+    """The inverse of :func:`encode_ids` (the browser has its own copy)."""
+    ids, value, prev = [], 0, -1
+    for ch in text:
+        if ch in _MORE:
+            value = value * 32 + _MORE.index(ch)
+        else:
+            prev += value * 32 + _FINAL.index(ch)
+            ids.append(prev)
+            value = 0
+    return ids
+
+
+class _Terms:
+    """Folded terms of texts; each distinct whitespace-separated chunk is folded once.
+
+    Splitting on whitespace first gives the same terms as :func:`terms` on the whole
+    text (folding never makes or removes whitespace, and whitespace ends every term).
+    """
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[str]] = {}
+
+    def __call__(self, texts: Iterable[str]) -> set[str]:
+        words = set(" ".join(texts).split())
+        chunks = self.chunks
+        for chunk in words.difference(chunks):
+            chunks[chunk] = terms(chunk)
+        return set().union(*map(chunks.__getitem__, words))
+
+
+def front_matter_text(a: Article, cluster_name: str) -> list[str]:
+    """What the front-matter says of an article: cluster, units, people, awards, places, tags."""
+    parts = [cluster_name, a.host, a.location]
+    for p in a.attendees:
+        parts += [p.name, p.role, p.organization]
+    for w in a.awards:
+        parts += [w.award, *w.recipients, w.conferred_by]
+    parts += [s.unit for s in a.scores]
+    for lead in (a.in_office, a.elected):
+        if lead:
+            parts += [lead.chair or "", lead.vice_chair or ""]
+    parts += list(a.tags)
+    return [p for p in dict.fromkeys(parts) if p]
+
+
+def kind_key(a: Article) -> str:
+    return a.kind or "news"
+
+
+def search_kinds(site: Site) -> list[str]:
+    """The kinds the kind filter offers: those some article has, in the contract's order."""
+    present = {kind_key(a) for a in site.articles}
+    return [k for k in (*KINDS, "news") if k in present]
+
+
+def content_hash(data: bytes) -> str:
+    """What an index file's name says of its bytes: 40 bits of BLAKE2b in base 32 (0-9, a-v).
+
+    Forty bits make it unlikely that a name, over the life of a site, ever stands for two
+    contents (a browser holding the older would show it for the newer), while costing
+    the manifest no more than HASH_CHARS characters for each of the ~2,700 files of a
+    10,000-article site (mostly groups of records).
+    """
+    return base64.b32hexencode(hashlib.blake2b(data, digest_size=HASH_CHARS * 5 // 8).digest()).decode().lower()
+
+
+def _dump(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """Group encoded terms by prefix: a group larger than SHARD_BYTES splits by its next letter."""
+    shards: dict[str, dict[str, bytes]] = {}
+
+    def place(prefix: str, names: list[str]) -> None:
+        size = sum(len(entries[n]) for n in names)
+        if size <= SHARD_BYTES or len(prefix) >= MAX_PREFIX or len(names) == 1:
+            shards[prefix] = {n: entries[n] for n in names}
+            return
+        here = [n for n in names if len(n) == len(prefix)]
+        if here:
+            shards[prefix] = {n: entries[n] for n in here}
+        children: dict[str, list[str]] = defaultdict(list)
+        for n in names:
+            if len(n) > len(prefix):
+                children[n[:len(prefix) + 1]].append(n)
+        for child in sorted(children):
+            place(child, children[child])
+
+    place("", sorted(entries))
+    return shards
+
+
+def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, str]:
+    """What a result shows of an article."""
+    body = " ".join(x for x in (a.summary, a.body.text) if x)
+    if len(body) > BODY_CHARS:
+        body = body[:BODY_CHARS].rsplit(" ", 1)[0] + " …"
+    return {"u": a.url, "t": a.title, "d": short_date(a.date), "i": a.date.iso(), "c": cluster, "s": slug,
+            "k": kind_key(a), "m": " · ".join(front), "b": body}
+
+
+def _article_entry(a: Article, cluster: str, slug: str, of: _Terms) -> tuple[str, str, str, bytes]:
+    """What the index takes from one article: its terms in the title, the front-matter and
+    the body (each space-separated; an article counts once per term, in its best field)
+    and its result record. A pure function of the article and its cluster's name and slug."""
+    front = front_matter_text(a, "")
+    title = of((a.title,))
+    meta = of((cluster, *front))
+    meta.difference_update(title)
+    body = of((a.summary, a.body.text))
+    body.difference_update(title, meta)
+    return " ".join(title), " ".join(meta), " ".join(body), _dump(_record(a, cluster, slug, front))
+
+
+def _entry_key(a: Article, cluster: str, slug: str) -> str:
+    # The file's digest covers every field read from it (the date too, named here anyway);
+    # the URL (its pattern is a setting) and the cluster's name and slug (clusters.yaml)
+    # come from elsewhere.
+    d = a.date
+    return digest(repr((a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
+
+
+_drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
+
+
+def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
+    """Every file of the index, relative to the index folder."""
+    cache = cache if cache is not None else BuildCache(None)
+    of = _Terms()
+    keyed = cache.enabled       # without a cache, memoized() computes and needs no key
+    ids: tuple[defaultdict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    in_title, in_meta, in_body = (d.__getitem__ for d in ids)     # term → ids of the articles with it there
+    append = list.append
+    facets: defaultdict[str, list[int]] = defaultdict(list)
+    records: list[bytes] = []
+    for i, a in enumerate(site.articles):
+        c = site.cluster_of(a)
+        cluster, slug = (c.name, c.slug) if c else ("", "")
+        cache_key = _entry_key(a, cluster, slug) if keyed else ""
+        title, meta, body, record = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
+        # Articles come in id order, so every list of ids is made sorted.
+        _drain(map(append, map(in_title, title.split()), repeat(i)))
+        _drain(map(append, map(in_meta, meta.split()), repeat(i)))
+        _drain(map(append, map(in_body, body.split()), repeat(i)))
+        records.append(record)
+        if slug:
+            facets[f"c-{slug}"].append(i)
+        facets[f"y-{a.date.year}"].append(i)
+        facets[f"k-{kind_key(a)}"].append(i)
+
+    # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
+    # Written by hand, as json.dumps would: a term is letters and digits and an id list is
+    # ASCII letters, digits, '-' and '_', so neither has anything JSON escapes.
+    none: list[int] = []
+    title_ids, meta_ids, body_ids = ids
+    entries: dict[str, bytes] = {}
+    for t in title_ids.keys() | meta_ids.keys() | body_ids.keys():
+        lists = (title_ids.get(t, none), meta_ids.get(t, none), body_ids.get(t, none))
+        entries[t] = ('"%s":["%s","%s","%s"]' % (t, *map(_encode_sorted, lists))).encode("utf-8")
+    shards = _shards(entries)
+    keys = sorted(shards)
+    files: dict[str, bytes] = {}
+
+    def add(prefix: str, data: bytes) -> str:
+        """Keep *data* as the file <prefix><its hash>.json; return the hash."""
+        h = content_hash(data)
+        files[f"{prefix}{h}.json"] = data
+        return h
+
+    shard_hashes = [add("t/", b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}")
+                    for key in keys]
+    facet_hashes = {name: add(f"f/{name}.", _dump(_encode_sorted(facets[name]))) for name in sorted(facets)}
+    group_hashes = [add(f"d/{g // GROUP}.", b"[" + b",".join(records[g:g + GROUP]) + b"]")
+                    for g in range(0, len(records), GROUP)]
+    files["manifest.json"] = _dump({"d": "".join(group_hashes), "f": facet_hashes, "g": GROUP, "keys": keys,
+                                    "n": len(site.articles), "t": "".join(shard_hashes)})
+    return files
+
+
+def search_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
+    """The index's files as output paths (under the search page), for the render stage."""
+    base = search_index(site.config.urls)
+    return {base + path: data for path, data in index_files(site, cache).items()}
+
+
+def index_url(site: Site) -> str:
+    """Site-relative URL of the index folder (the search page gives it to its script)."""
+    return search_index(site.config.urls)

@@ -1,0 +1,78 @@
+"""The sitemap: every public page with the date its content last changed.
+
+``lastmod`` comes from the content, never from the clock: an article's own date, a
+page's date when it has one, and for listing pages the newest article they show.
+Redirects, the 404 page and non-HTML files are not pages and are left out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from ..content.model import Article, ArticleDate
+from ..site.sitemodel import Site, Unit
+
+if TYPE_CHECKING:
+    from .route_type import Route
+
+EXCLUDED_TEMPLATES = {"404.html", "redirect.html"}
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str                   # site-relative
+    lastmod: str | None        # W3C date, e.g. "2020-12-11"
+
+
+def _newest(articles: Iterable[Article]) -> ArticleDate | None:
+    dates = [a.date for a in articles]
+    return max(dates, key=lambda d: d.sort_key) if dates else None
+
+
+def unit_articles(unit: Unit) -> list[Article]:
+    found = list(unit.hosted)
+    found += [g.article for g in unit.awards]
+    found += [r.article for r in unit.scores]
+    for role in (*unit.chaired, *unit.vice_chaired):
+        found += list(role.term.reported_in)
+    return found
+
+
+def _shown(site: Site, route: Route) -> Iterable[Article] | None:
+    """The articles a page shows; None when its content is not made of articles."""
+    ctx = route.context
+    if "article" in ctx:
+        return [ctx["article"]]
+    if "page" in ctx:
+        return None
+    if "articles" in ctx:
+        return ctx["articles"]
+    if "groups" in ctx:
+        return [a for _, items in ctx["groups"] for a in items]
+    if "cluster" in ctx:
+        return ctx["cluster"].articles
+    if "unit" in ctx:
+        return unit_articles(ctx["unit"])
+    if "units" in ctx:
+        return [a for u in ctx["units"] for a in unit_articles(u)]
+    return site.articles
+
+
+def _lastmod(site: Site, route: Route) -> str | None:
+    if "article" in route.context:          # most entries: an article's own page
+        date = route.context["article"].date
+    elif "page" in route.context:
+        date = route.context["page"].date
+    else:
+        shown = _shown(site, route)
+        date = _newest(shown) if shown is not None else None
+    return date.as_date().isoformat() if date else None
+
+
+def entries(site: Site, routes: list[Route]) -> tuple[SitemapEntry, ...]:
+    out = []
+    for r in routes:
+        if r.template in EXCLUDED_TEMPLATES or not (r.url == "" or r.url.endswith("/")):
+            continue
+        out.append(SitemapEntry(r.url, _lastmod(site, r)))
+    return tuple(sorted(out, key=lambda e: e.url))
