@@ -255,7 +255,7 @@ def _named_by(manifest: dict) -> set[str]:
 
     shards, groups = split(manifest["t"]), split(manifest["d"])
     assert len(shards) == len(manifest["keys"]) and len(groups) == -(-manifest["n"] // manifest["g"])
-    return ({"manifest.json"} | {f"t/{h}.json" for h in shards}
+    return ({"manifest.json", f"x.{manifest['x']}.json"} | {f"t/{h}.json" for h in shards}
             | {f"f/{name}.{h}.json" for name, h in manifest["f"].items()}
             | {f"d/{g}.{h}.json" for g, h in enumerate(groups)})
 
@@ -279,11 +279,13 @@ def test_a_body_edit_renames_only_the_index_files_it_changes(tmp_path: Path, mon
     assert _named_by(manifest) == set(after)
     assert all(name.removesuffix(".json")[-HASH_CHARS:] == search.content_hash(data)
                for name, data in after.items() if name != "manifest.json")
-    # What changed: the group of the article's record, the shards of words it gained, the manifest.
+    # What changed: the group of the article's record, the shards of words it gained, the
+    # list of words (it has new ones) and the manifest.
     added, removed, kept = set(after) - set(before), set(before) - set(after), set(before) & set(after)
-    assert {n.split("/")[0] for n in added} == {"t", "d"}
+    assert {n.split("/")[0] for n in added} == {"t", "d", f"x.{manifest['x']}.json"}
     assert [n.split(".")[0] for n in added if n.startswith("d/")] == [f"d/{3 // manifest['g']}"]   # id 3: 4th newest
-    assert len(removed) <= len(added) <= len(set(terms(sentence))) + 1
+    words = terms(sentence)
+    assert len(removed) <= len(added) <= len(set(words)) + len(words) + 2      # words, pairs, group, list
     # Most names are kept (the old layout, with a folder per build, kept only the manifest's),
     # and a name kept holds the same bytes.
     assert len(kept) >= 3 * len(removed)

@@ -130,7 +130,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .publish import PublishError, publish, rollback
+    from .remote import parse_destination
 
+    try:
+        remote = parse_destination(args.dest)
+    except PublishError as exc:
+        print(f"publish failed: {exc.message}; {exc.hint}", file=sys.stderr)
+        return 1
+    if remote is not None:
+        return _publish_remote(args, remote)
+    if args.dry_run:
+        print("publish failed: --dry-run lists what would travel to a server; "
+              "give the destination as user@host:/folder", file=sys.stderr)
+        return 1
     dest = Path(args.dest)
     try:
         if args.rollback:
@@ -152,6 +164,49 @@ def cmd_publish(args: argparse.Namespace) -> int:
     removed = f", removed {len(result.removed)} old release(s)" if result.removed else ""
     print(f"published {result.files} files as {dest}/releases/{result.release}; {dest}/current points at it"
           f"{removed} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _publish_remote(args: argparse.Namespace, remote) -> int:
+    from .publish import PublishError
+    from .remote import publish_remote, rollback_remote
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    ssh_config = Path(args.ssh_config) if args.ssh_config else None
+    try:
+        if args.rollback:
+            old, new = rollback_remote(remote, ssh_config=ssh_config, wait=args.wait, log=log)
+            print(f"rolled back {remote}/current from {old} to {new}")
+            return 0
+        started = time.perf_counter()
+        result = publish_remote(Path(args.content), remote, ssh_config=ssh_config, base_url=args.base_url,
+                                keep=args.keep, wait=args.wait, dry_run=args.dry_run,
+                                allow_removed=args.allow_removed, log=log)
+    except BuildFailed as exc:
+        count = _problems(exc.problems)
+        print(f"publish failed: {count} error(s); {remote}/current was not changed", file=sys.stderr)
+        return 1
+    except PublishError as exc:
+        _problems(exc.problems)
+        what = "rollback" if args.rollback else "publish failed"
+        print(f"{what}: {exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return 1
+    t = result.transfer
+    share = f"{100 * t.bytes_sent / t.site_bytes:.2f}%" if t and t.site_bytes else "–"
+    if args.dry_run:
+        for name in t.sent:
+            print(f"would send: {name}")
+        for name in t.removed:
+            print(f"would remove: {name}")
+        print(f"dry run: {len(t.sent)} file(s) would be sent ({t.changed_bytes:,} bytes before rsync's "
+              f"differences and compression), {len(t.removed)} removed; {remote}/current was not changed")
+        return 0
+    removed = f", removed {len(result.removed)} old release(s)" if result.removed else ""
+    print(f"published {result.files} files as {remote}/releases/{result.release}; {remote}/current points at it"
+          f"{removed}; sent {t.bytes_sent:,} bytes for a site of {t.site_bytes:,} bytes ({share}) "
+          f"in {time.perf_counter() - started:.2f} s")
     return 0
 
 
@@ -196,11 +251,18 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--jobs", type=int, default=None, metavar="N", help="read with N processes (default: one per core)")
     i.set_defaults(func=cmd_import)
     p = sub.add_parser("publish", help="build for production and switch DEST/current to the new release")
-    p.add_argument("dest", help="the folder the web server serves current/ from")
+    p.add_argument("dest", help="the folder the web server serves current/ from: a local folder, "
+                                "user@host:/folder or ssh://user@host:port/folder (see docs/publishing-ssh.md)")
     p.add_argument("--content", default="content", help="content folder (default: content)")
     p.add_argument("--base-url", help="the site's public address; overrides site.yaml")
     p.add_argument("--keep", type=int, default=5, help="releases to keep (default: 5)")
     p.add_argument("--rollback", action="store_true", help="switch current back to the previous release")
+    p.add_argument("--dry-run", action="store_true",
+                   help="to a server: build and list what would be sent and removed, change nothing")
+    p.add_argument("--ssh-config", metavar="FILE", help="to a server: the ssh configuration file to use "
+                   "(default: the user's ~/.ssh/config)")
+    p.add_argument("--wait", type=float, default=60, metavar="SECONDS",
+                   help="to a server: how long to wait for another publish to finish (default: 60)")
     p.add_argument("--allow-removed", action="store_true",
                    help="accept that addresses published before are gone (see content/.published-urls)")
     p.set_defaults(func=cmd_publish)

@@ -145,10 +145,14 @@ def _clean(dest: Path) -> None:
                     p.unlink(missing_ok=True)
     for p in [*dest.glob(f".{CURRENT}-*.tmp"), *dest.glob(f"{HISTORY}-*.tmp")]:
         p.unlink(missing_ok=True)
-    known = set(history(dest)) | {current(dest)}
-    for name in releases(dest):
-        if name not in known:             # installed by a publish killed before the switch
-            shutil.rmtree(folder / name, ignore_errors=True)
+    for name in unfinished(releases(dest), history(dest), current(dest)):
+        shutil.rmtree(folder / name, ignore_errors=True)
+
+
+def unfinished(names: list[str], past: list[str], live: str | None) -> list[str]:
+    """Releases installed by a publish killed before the switch: neither live nor ever made live."""
+    known = set(past) | {live}
+    return [n for n in names if n not in known]
 
 
 def content_marker(content_dir: Path) -> str:
@@ -163,9 +167,9 @@ def content_marker(content_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _release_name(dest: Path, manifest: bytes, now: dt.datetime | None) -> str:
+def release_name(existing: list[str], manifest: bytes, now: dt.datetime | None) -> str:
+    """``<UTC time>-<hash of the file list>``, later than every existing release's name."""
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0, tzinfo=None)
-    existing = releases(dest)
     if existing:
         try:
             newest = dt.datetime.strptime(existing[-1].split("-", 1)[0], _STAMP)
@@ -188,43 +192,78 @@ def switch(dest: Path, name: str) -> None:
 
 def prune(dest: Path, keep: int) -> tuple[str, ...]:
     """Remove all but the newest *keep* releases; never the current one."""
-    names = releases(dest)
-    live = current(dest)
-    keep_names = set(names[-keep:]) | {live}
-    removed = tuple(n for n in names if n not in keep_names)
+    removed = to_prune(releases(dest), current(dest), keep)
     for n in removed:
         shutil.rmtree(dest / RELEASES / n, ignore_errors=True)
     return removed
 
 
+def to_prune(names: list[str], live: str | None, keep: int) -> tuple[str, ...]:
+    """The releases ``--keep`` removes: all but the newest *keep*, never the live one."""
+    keep_names = set(names[-keep:]) | {live}
+    return tuple(n for n in names if n not in keep_names)
+
+
+def check_keep(keep: int) -> None:
+    if keep < 1:
+        raise PublishError(f"--keep {keep} would remove the live release", "keep at least 1 (2 or more to roll back)")
+
+
+def build_release(content: Path, staging: Path, *, base_url: str | None, allow_removed: bool,
+                  marker: bool = True) -> pipeline.BuildResult:
+    """Build *content* for production into *staging* and verify it; nothing is made live.
+
+    With *marker*, every page names the release (``<meta name="confsite-release">``).
+    """
+    config = pipeline.configure(content, staging, base_url=base_url)
+    if marker:
+        config = with_overrides(config, release=content_marker(content))
+    result = pipeline.build(config, write=False, allow_removed=allow_removed)
+    _pause("built")
+    try:
+        write_site(result.rendered, staging, protected=(content,))
+    except WriteError as exc:
+        raise PublishError(exc.message, exc.hint) from exc
+    (staging.parent / f".{staging.name}.lock").unlink(missing_ok=True)
+    _pause("written")
+    problems = verify(staging, config)
+    if problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PublishError(f"the new release has {len(problems)} broken link(s); {CURRENT} was not changed",
+                           "fix them and publish again", problems)
+    _pause("verified")
+    return result
+
+
+def rollback_target(names: list[str], past: list[str], live: str | None, where: str) -> tuple[str, list[str]]:
+    """The release ``--rollback`` makes live, and the history that follows; *where* names DEST."""
+    if live is None and not names:
+        raise PublishError(f"nothing was published to {where} yet, so there is no earlier release to go back to")
+    if live not in names:
+        raise PublishError(f"{where}/{CURRENT} does not point at a release", "publish first")
+    if live in past:
+        past = past[:len(past) - 1 - past[::-1].index(live)]
+    earlier = [n for n in past if n != live]
+    if not earlier:
+        which = "the only release" if names == [live] else "the oldest release kept"
+        raise PublishError(f"there is no earlier release to go back to: {live} is {which} in {where}/{RELEASES}",
+                           "publish the content you want instead")
+    target = earlier[-1]
+    return target, past[:len(past) - past[::-1].index(target)]
+
+
 def publish(content: Path, dest: Path, *, base_url: str | None = None, keep: int = 5,
             now: dt.datetime | None = None, allow_removed: bool = False) -> PublishResult:
     """Build *content* for production and make it ``DEST/current``."""
-    if keep < 1:
-        raise PublishError(f"--keep {keep} would remove the live release", "keep at least 1 (2 or more to roll back)")
+    check_keep(keep)
     dest = Path(os.path.abspath(dest))
     with _lock(dest):
         _check_dest(dest)
         _clean(dest)
         (dest / RELEASES).mkdir(exist_ok=True)
         staging = dest / RELEASES / f".staging-{os.getpid()}"
-        config = pipeline.configure(content, staging, base_url=base_url)
-        config = with_overrides(config, release=content_marker(content))
-        result = pipeline.build(config, write=False, allow_removed=allow_removed)
-        _pause("built")
-        try:
-            write_site(result.rendered, staging, protected=(content,))
-        except WriteError as exc:
-            raise PublishError(exc.message, exc.hint) from exc
-        (dest / RELEASES / f".{staging.name}.lock").unlink(missing_ok=True)
-        _pause("written")
-        problems = verify(staging, config)
-        if problems:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise PublishError(f"the new release has {len(problems)} broken link(s); {CURRENT} was not changed",
-                               "fix them and publish again", problems)
-        _pause("verified")
-        name = _release_name(dest, (staging / MARKER).read_bytes(), now)
+        result = build_release(content, staging, base_url=base_url, allow_removed=allow_removed)
+        name = release_name(releases(dest), (staging / MARKER).read_bytes(), now)
         os.rename(staging, dest / RELEASES / name)
         _fsync_dir(dest / RELEASES)
         _pause("installed")
@@ -244,21 +283,9 @@ def rollback(dest: Path) -> tuple[str, str]:
     with _lock(dest):
         _check_dest(dest)
         live = current(dest)
-        if live is None and not releases(dest):
-            raise PublishError(f"nothing was published to {dest} yet, so there is no earlier release to go back to")
-        if live not in releases(dest):
-            raise PublishError(f"{dest / CURRENT} does not point at a release", "publish first")
-        past = history(dest)
-        if live in past:
-            past = past[:len(past) - 1 - past[::-1].index(live)]
-        earlier = [n for n in past if n != live]
-        if not earlier:
-            which = "the only release" if releases(dest) == [live] else "the oldest release kept"
-            raise PublishError(f"there is no earlier release to go back to: {live} is {which} in {dest / RELEASES}",
-                               "publish the content you want instead")
-        target = earlier[-1]
+        target, past = rollback_target(releases(dest), history(dest), live, str(dest))
         if not (dest / RELEASES / target / MARKER).is_file():
             raise PublishError(f"release {target} is incomplete", "publish again instead")
-        _write_history(dest, past[:len(past) - past[::-1].index(target)])
+        _write_history(dest, past)
         switch(dest, target)
         return live, target

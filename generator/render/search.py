@@ -1,15 +1,23 @@
 """The search index: the site model → small static files the search page reads on demand.
 
-Readers type with or without diacritics, so every word is indexed folded (lowercase,
-accents removed, đ → d) and the browser folds the query the same way. Nothing here
+Readers type with or without diacritics, so every word is indexed by its key (folded:
+lowercase, accents removed, đ → d; with Vietnamese spelling variants merged, see
+:mod:`generator.core.searchwords`) and the browser keys the query the same way. Nothing here
 runs at read time on a server: the search page's script (``templates/static/search.js``)
-downloads only the pieces one query needs.
+downloads only the pieces one query needs, and ranks (docs/search.md gives the order).
 
 Layout, under the search page's URL (``tim-kiem/idx/``)::
 
     manifest.json          {"n": articles, "g": GROUP, "keys": [shard prefixes, sorted],
-                            "t": shard hashes, "f": {facet: hash}, "d": group hashes}
-    t/<h>.json             a shard: {term: [title ids, front-matter ids, body ids]}
+                            "t": shard hashes, "f": {facet: hash}, "d": group hashes,
+                            "x": lexicon hash, "v": FORMAT}
+    t/<h>.json             a shard: {term: [title ids, facts ids, summary ids, body ids, forms?],
+                            "term term": [the same four, for two words side by side]}
+                           forms (only where a term is written more than one way, or
+                           otherwise than its key): [commonest exact form, ids of the
+                           articles without it, other form, ids with it, ...]
+    x.<h>.json             {"v": the words of the index, most frequent first (for the
+                            unfinished last word and typos), "e": clusters and units}
     f/<facet>.<h>.json     ids of the articles of one cluster (c-<slug>), year (y-2020)
                            or kind (k-tong-ket, k-news)
     d/<g>.<h>.json         what results show (url, title, date, cluster, kind, texts): a list
@@ -25,11 +33,13 @@ HASH_CHARS characters per file, in the order of ``keys`` and of group numbers.
 An article's id is its position in ``site.articles`` (0 = newest), so ties in ranking
 go to the newest. Id lists are sorted and written as gaps in a compact base-32 code
 (see :func:`encode_ids`). A term lands in the shard of the longest listed prefix of
-it; shards split by one more letter while they are larger than ``SHARD_BYTES``, so a
-query costs a few small files whatever the size of the archive.
+it; shards split by one more letter while they are larger than ``SHARD_BYTES`` (up to
+MAX_PREFIX letters, PAIR_PREFIX for pairs), so a query costs a few small files whatever
+the size of the archive.
 
 Editing one article changes the bytes, and so the names, of a few files only: the
-group holding its record and the shards of the terms it gains or loses. Only these are
+group holding its record, the shards of the terms and pairs it gains or loses, and the
+lexicon when it gains or loses a word or a word's count of articles doubles or halves. Only these are
 written by a rebuild and uploaded by a publish. A shard's name is its hash alone, not
 its position in ``keys``: a word new to the site often makes a shard of its own, and
 numbered names would then change for every shard after it. Adding or removing an
@@ -58,12 +68,17 @@ from .i18n import short_date
 from ..content.model import KINDS, Article
 from ..site.sitemodel import Site
 from ..core.slugs import fold
+from ..core import searchwords
+from ..core.searchwords import KIND_WORDS
 
 SHARD_BYTES = 16_000      # a shard is split further while larger than this
 MAX_PREFIX = 6            # ... and while its prefix is shorter than this
 BODY_CHARS = 2_000        # text kept per article for excerpts (the index itself reads it all)
 GROUP = 4                 # result records a file holds: fewer files, a page of results stays small
 HASH_CHARS = 8            # base-32 characters of a file's content hash in its name (40 bits)
+PAIR_PREFIX = 12          # a shard of word pairs may split until its prefix is this long
+FIELDS = ("title", "facts", "summary", "body")      # best first
+FORMAT = 3                # of the index files (the manifest's "v"; search.js reads this one)
 
 _WORD = re.compile(r"[^\W_]+")
 _FINAL = "0123456789abcdefghijklmnopqrstuv"          # last base-32 digit of a number
@@ -118,24 +133,6 @@ def decode_ids(text: str) -> list[int]:
     return ids
 
 
-class _Terms:
-    """Folded terms of texts; each distinct whitespace-separated chunk is folded once.
-
-    Splitting on whitespace first gives the same terms as :func:`terms` on the whole
-    text (folding never makes or removes whitespace, and whitespace ends every term).
-    """
-
-    def __init__(self) -> None:
-        self.chunks: dict[str, list[str]] = {}
-
-    def __call__(self, texts: Iterable[str]) -> set[str]:
-        words = set(" ".join(texts).split())
-        chunks = self.chunks
-        for chunk in words.difference(chunks):
-            chunks[chunk] = terms(chunk)
-        return set().union(*map(chunks.__getitem__, words))
-
-
 def front_matter_text(a: Article, cluster_name: str) -> list[str]:
     """What the front-matter says of an article: cluster, units, people, awards, places, tags."""
     parts = [cluster_name, a.host, a.location]
@@ -182,7 +179,8 @@ def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
 
     def place(prefix: str, names: list[str]) -> None:
         size = sum(len(entries[n]) for n in names)
-        if size <= SHARD_BYTES or len(prefix) >= MAX_PREFIX or len(names) == 1:
+        longest = PAIR_PREFIX if any(" " in n for n in names) else MAX_PREFIX
+        if size <= SHARD_BYTES or len(prefix) >= longest or len(names) == 1:
             shards[prefix] = {n: entries[n] for n in names}
             return
         here = [n for n in names if len(n) == len(prefix)]
@@ -208,37 +206,93 @@ def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, 
             "k": kind_key(a), "m": " · ".join(front), "b": body}
 
 
-def _article_entry(a: Article, cluster: str, slug: str, of: _Terms) -> tuple[str, str, str, bytes]:
-    """What the index takes from one article: its terms in the title, the front-matter and
-    the body (each space-separated; an article counts once per term, in its best field)
-    and its result record. A pure function of the article and its cluster's name and slug."""
+def _fields(a: Article, cluster: str) -> tuple[list[str], ...]:
+    """The texts of an article by field, best first: title; facts (cluster, front-matter,
+    the words of its kind, its year and period); summary; body."""
+    facts = [cluster, *front_matter_text(a, ""), KIND_WORDS.get(a.kind or "", ""), str(a.date.year)]
+    if a.period is not None:
+        facts.append(str(a.period))
+    return [a.title], [f for f in facts if f], [a.summary], [a.body.text]
+
+
+def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words) -> tuple[str, ...]:
+    """What the index takes from one article, each a space-separated string: its word keys
+    in the title, the facts, the summary and the body (an article counts once per key, in
+    its best field); the pairs of adjacent words in one text ("key+key"); the exact forms
+    of its words ("key=form"); then its result record. A pure function of the article and
+    its cluster's name and slug."""
+    seen: set[str] = set()
+    seen_pairs: set[tuple[str, str]] = set()
+    by_field, pairs_by_field = [], []
+    forms: set[tuple[str, str]] = set()
+    for texts in _fields(a, cluster):
+        here: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for text in texts:
+            found = words(text)
+            forms.update(found)
+            keys = [k for k, _ in found]
+            here.update(keys)
+            pairs.update(zip(keys, keys[1:]))
+        here.difference_update(seen)
+        seen.update(here)
+        by_field.append(" ".join(sorted(here)))
+        pairs.difference_update(seen_pairs)
+        seen_pairs.update(pairs)
+        pairs_by_field.append(" ".join(sorted(f"{k1}+{k2}" for k1, k2 in pairs if k1 != k2)))
+    forms_text = " ".join(sorted(f"{k}={e}" for k, e in forms))
     front = front_matter_text(a, "")
-    title = of((a.title,))
-    meta = of((cluster, *front))
-    meta.difference_update(title)
-    body = of((a.summary, a.body.text))
-    body.difference_update(title, meta)
-    return " ".join(title), " ".join(meta), " ".join(body), _dump(_record(a, cluster, slug, front))
+    return (*by_field, *pairs_by_field, forms_text,
+            _dump(_record(a, cluster, slug, front)).decode("utf-8"))
 
 
 def _entry_key(a: Article, cluster: str, slug: str) -> str:
     # The file's digest covers every field read from it (the date too, named here anyway);
     # the URL (its pattern is a setting) and the cluster's name and slug (clusters.yaml)
-    # come from elsewhere.
+    # come from elsewhere. FORMAT changes with what an entry holds.
     d = a.date
-    return digest(repr((a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
+    return digest(repr((FORMAT, a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
 
 
 _drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
 
 
+def _entities(site: Site) -> list[list]:
+    """Clusters and units the search page offers above the articles when a query names one:
+    [kind ("c" or "u"), URL, name, [names without their generic lead]]. Other names of a
+    cluster or unit (its ``aliases``, where the model has them) are matched too."""
+    out = []
+    for kind, items in (("c", site.clusters), ("u", site.units)):
+        for item in items:
+            names = (item.name, *getattr(item, "aliases", ()))
+            out.append([kind, item.url, item.name, list(dict.fromkeys(searchwords.short_name(n) for n in names))])
+    return out
+
+
+def _exact_forms(forms: dict[str, list[int]], term: str) -> list[str] | None:
+    """A term's exact forms for the index: [most common form, ids of the articles without
+    it, then each other form and the ids with it]; None when the term itself is its only form."""
+    if len(forms) == 1 and term in forms:
+        return None
+    ranked = sorted(forms, key=lambda f: (-len(forms[f]), f))
+    top = set(forms[ranked[0]])
+    lacking = sorted(set().union(*(forms[f] for f in ranked[1:])) - top)
+    out = [ranked[0], _encode_sorted(lacking)]
+    for f in ranked[1:]:
+        out += [f, _encode_sorted(forms[f])]
+    return out
+
+
 def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
     cache = cache if cache is not None else BuildCache(None)
-    of = _Terms()
     keyed = cache.enabled       # without a cache, memoized() computes and needs no key
-    ids: tuple[defaultdict[str, list[int]], ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    in_title, in_meta, in_body = (d.__getitem__ for d in ids)     # term → ids of the articles with it there
+    words = searchwords.Words()
+    ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
+    adders = [d.__getitem__ for d in ids]    # term → ids of the articles with it in that field
+    pair_ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
+    pair_adders = [d.__getitem__ for d in pair_ids]
+    form_ids: defaultdict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     append = list.append
     facets: defaultdict[str, list[int]] = defaultdict(list)
     records: list[bytes] = []
@@ -246,26 +300,38 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
         cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        title, meta, body, record = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, of))
+        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words))
+        forms, record = entry[-2:]
         # Articles come in id order, so every list of ids is made sorted.
-        _drain(map(append, map(in_title, title.split()), repeat(i)))
-        _drain(map(append, map(in_meta, meta.split()), repeat(i)))
-        _drain(map(append, map(in_body, body.split()), repeat(i)))
-        records.append(record)
+        for add_to, text in zip(adders + pair_adders, entry[:-2]):
+            _drain(map(append, map(add_to, text.split()), repeat(i)))
+        for kf in forms.split():
+            k, f = kf.split("=", 1)
+            form_ids[k][f].append(i)
+        records.append(record.encode("utf-8"))
         if slug:
             facets[f"c-{slug}"].append(i)
         facets[f"y-{a.date.year}"].append(i)
         facets[f"k-{kind_key(a)}"].append(i)
 
     # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
-    # Written by hand, as json.dumps would: a term is letters and digits and an id list is
-    # ASCII letters, digits, '-' and '_', so neither has anything JSON escapes.
+    # Written by hand, as json.dumps would: a term is letters and digits (a pair, two terms
+    # and a space) and an id list is ASCII letters, digits, '-' and '_', so neither has
+    # anything JSON escapes; exact forms go through json.dumps.
     none: list[int] = []
-    title_ids, meta_ids, body_ids = ids
     entries: dict[str, bytes] = {}
-    for t in title_ids.keys() | meta_ids.keys() | body_ids.keys():
-        lists = (title_ids.get(t, none), meta_ids.get(t, none), body_ids.get(t, none))
-        entries[t] = ('"%s":["%s","%s","%s"]' % (t, *map(_encode_sorted, lists))).encode("utf-8")
+    df: dict[str, int] = {}
+    for t in set().union(*(d.keys() for d in ids)):
+        lists = [d.get(t, none) for d in ids]
+        df[t] = sum(map(len, lists))
+        items = ['"%s"' % _encode_sorted(x) for x in lists]
+        forms = _exact_forms(form_ids[t], t)
+        if forms is not None:
+            items.append(json.dumps(forms, ensure_ascii=False, separators=(",", ":")))
+        entries[t] = ('"%s":[%s]' % (t, ",".join(items))).encode("utf-8")
+    for p in set().union(*(d.keys() for d in pair_ids)):
+        lists = ['"%s"' % _encode_sorted(d.get(p, none)) for d in pair_ids]
+        entries[p.replace("+", " ")] = ('"%s":[%s]' % (p.replace("+", " "), ",".join(lists))).encode("utf-8")
     shards = _shards(entries)
     keys = sorted(shards)
     files: dict[str, bytes] = {}
@@ -281,8 +347,15 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
     facet_hashes = {name: add(f"f/{name}.", _dump(_encode_sorted(facets[name]))) for name in sorted(facets)}
     group_hashes = [add(f"d/{g // GROUP}.", b"[" + b",".join(records[g:g + GROUP]) + b"]")
                     for g in range(0, len(records), GROUP)]
+    # The words readers may mean (for prefixes and typos), most frequent first, and the
+    # clusters and units a query may name.
+    # Ordered by the number of binary digits of their count of articles, then alphabetically,
+    # so that an edit seldom reorders it.
+    vocabulary = " ".join(sorted((t for t in df if t.isalpha()), key=lambda t: (-df[t].bit_length(), t)))
+    lexicon = add("x.", _dump({"v": vocabulary, "e": _entities(site)}))
     files["manifest.json"] = _dump({"d": "".join(group_hashes), "f": facet_hashes, "g": GROUP, "keys": keys,
-                                    "n": len(site.articles), "t": "".join(shard_hashes)})
+                                    "n": len(site.articles), "t": "".join(shard_hashes), "x": lexicon,
+                                    "v": FORMAT})
     return files
 
 

@@ -1,0 +1,97 @@
+"""Vietnamese words as the search index keys them (the browser's copy is in search.js).
+
+Three forms of a word:
+
+- its *folded* form (:func:`generator.core.slugs.fold`): lowercase, no accents, đ → d;
+- its *key*, the folded form with spelling variants merged, so that readers' spellings
+  find the same articles: ``y`` after consonants alone reads as ``i`` (Kỳ/Kì, Mỹ/Mĩ,
+  Lý/Lí), and ``k`` not followed by ``h`` as ``c`` (Đắk Lắk/Đắc Lắc, Kon/Con); the index
+  is keyed by it;
+- its *exact* form: lowercase with its accents, but with the tone mark moved after the
+  word, so the old and new placements (Hoà/Hòa, Thuỷ/Thủy) are one form, and with the
+  same variants merged as in the key (Kỳ/Kì); it ranks
+  articles that spell a word exactly as the reader typed it above those that only match
+  folded (``đường`` above ``dương``).
+
+Also the domain's vocabulary: the words that name an article's kind, and what a cluster's
+or unit's name is without its generic lead ("Cụm thi đua các tỉnh", "Sở Nội vụ tỉnh").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .slugs import fold
+
+_WORD = re.compile(r"[^\W_]+")
+_TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+_Y_AFTER_CONSONANTS = re.compile(r"^([bcdđghklmnpqrstvx]+)y$")
+_K = re.compile(r"k(?!h)")
+
+# The words that name a kind, as articles and readers write them: indexed with the
+# article's facts, so `so ket` finds sơ kết reports before a tổng kết that mentions one.
+KIND_WORDS = {
+    "tong-ket": "tổng kết",
+    "so-ket": "sơ kết",
+    "trien-khai": "triển khai giao ước ký kết",
+}
+
+# Leading words of cluster and unit names that say what the body is, not which one.
+_GENERIC = {"cụm", "thi", "đua", "sở", "nội", "vụ", "các", "tỉnh", "thành", "phố", "và", "huyện", "quận"}
+
+
+def key(folded: str) -> str:
+    """The index key of a folded word: spelling variants merged (see the module's notes)."""
+    folded = _Y_AFTER_CONSONANTS.sub(r"\1i", folded)
+    return _K.sub("c", folded)
+
+
+def exact(word: str) -> str:
+    """A word's exact form: lowercase, accents kept, the tone mark (if any) as a digit at the end."""
+    tone = ""
+    kept = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            tone = tone or _TONES[ch]
+        else:
+            kept.append(ch)
+    return key(unicodedata.normalize("NFC", "".join(kept))) + tone
+
+
+_GENERIC_EXACT = {exact(g) for g in _GENERIC}
+
+
+def _word(w: str) -> list[tuple[str, str]]:
+    # Folding never joins words; it may (rarely) split one.
+    return [(key(part), exact(w)) for part in _WORD.findall(fold(w))]
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """(key, exact form) of each word of *text*, in order."""
+    return [kw for w in _WORD.findall(unicodedata.normalize("NFC", text)) for kw in _word(w)]
+
+
+class Words:
+    """:func:`words` with each distinct word worked out once (an index has few of them)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        known = self.known
+        out: list[tuple[str, str]] = []
+        for w in _WORD.findall(unicodedata.normalize("NFC", text)):
+            found = known.get(w)
+            if found is None:
+                found = known[w] = _word(w)
+            out += found
+        return out
+
+
+def short_name(name: str) -> str:
+    """A cluster's or unit's name without its generic lead: "Sở Nội vụ tỉnh Đắk Lắk" → "Đắk Lắk"."""
+    parts = name.replace(",", " ").split()
+    start = 0
+    while start < len(parts) - 1 and exact(parts[start]) in _GENERIC_EXACT:
+        start += 1
+    return " ".join(parts[start:])
