@@ -11,6 +11,7 @@ import pytest
 
 import tools
 from generator.commands.progress import Progress
+from sitekit import PROGRESS
 
 
 def confsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -144,7 +145,8 @@ def test_new_checks_the_cluster_and_the_date(work: Path) -> None:
 def test_a_short_build_off_a_terminal_prints_problems_and_summary_only(work: Path) -> None:
     proc = confsite("build", cwd=work)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
+    # Nothing but, on a machine so busy that the build runs past two seconds, its stages.
+    assert [line for line in proc.stderr.splitlines() if not PROGRESS.match(line)] == []
     assert proc.stdout.startswith("built 6 articles") and "0 warning(s) in" in proc.stdout
 
 

@@ -6,7 +6,8 @@ them ourselves, recording ``path -> line`` on the way (``("awards", 1, "recipien
 
 Hostile input is bounded: aliases that expand past :data:`MAX_NODES` values or
 nesting deeper than :data:`MAX_DEPTH` are refused with a plain message instead of
-eating memory ("billion laughs").
+eating memory ("billion laughs"); :mod:`generator.core.yamlguard` checks the text before
+PyYAML reads it and words whatever PyYAML raises.
 """
 from __future__ import annotations
 
@@ -18,15 +19,13 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import yamlguard
+
 Loader = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
 Loader = Loader or yaml.SafeLoader
 
 MAX_NODES = 20_000
-MAX_DEPTH = 40
-# Nesting needs at least a character a level, and libyaml's composer was seen to handle
-# 10,000 levels: shorter texts skip the separate depth check (a third of a parse); the
-# builder below still refuses them past MAX_DEPTH.
-SHALLOW_ENOUGH = 4_000
+MAX_DEPTH = yamlguard.MAX_DEPTH
 
 Path = tuple[Any, ...]
 _STR = "tag:yaml.org,2002:str"
@@ -128,23 +127,18 @@ class _Builder:
 
 
 def parse(text: str, line_offset: int = 0) -> Located:
-    """Parse one YAML document; lines are 1-based and shifted by *line_offset*."""
+    """Parse one YAML document; lines are 1-based and shifted by *line_offset*.
+
+    Our own checks (:mod:`generator.core.yamlguard`) read the text first, and whatever PyYAML
+    still raises is told in our words: no message depends on the library's version.
+    """
+    found = yamlguard.precheck(text, line_offset)
+    if found:
+        raise YamlProblem(*found)
     try:
-        if len(text) > SHALLOW_ENOUGH:
-            _check_depth(text, line_offset)
         node = yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(line, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        raise YamlProblem(line, f"the text holds the invisible control character U+{code:04X}, which YAML does not allow",
-                          "delete it (it comes with text copied from PDF or Word files)") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML syntax error: {exc}", "check the indentation and quotes") from None
+        raise YamlProblem(*yamlguard.explain(exc, text, line_offset)) from None
     except RecursionError:
         raise YamlProblem(None, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure") from None
     if node is None:
@@ -155,33 +149,3 @@ def parse(text: str, line_offset: int = 0) -> Located:
     except RecursionError:
         raise YamlProblem(None, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure") from None
     return Located(value, builder.lines, tuple(builder.duplicates))
-
-
-def _check_depth(text: str, line_offset: int) -> None:
-    """Refuse deep nesting before composing: libyaml's composer recurses in C once per
-    level and overflows the stack (a crash, not an exception) long before Python would
-    notice. Parsing into events is iterative, so this walk is safe at any depth."""
-    depth = 0
-    for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblem(event.start_mark.line + 1 + line_offset, f"nested more than {MAX_DEPTH} levels deep",
-                                  "flatten the structure")
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
-
-
-def _syntax_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return 'put text that contains ": " in double quotes, e.g. title: "Hội nghị: tổng kết"'
-    if "escape" in problem:
-        return ('a \\u or \\x code in double quotes names no real character; type the character itself, '
-                "or use single quotes to keep the backslash")
-    if "found character '\\t'" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
-    if "could not find expected ':'" in problem:
-        return "each line of a mapping reads name: value"
-    if "expected <block end>" in problem or "did not find expected" in problem:
-        return "check the indentation: items of one list line up under each other"
-    return "check the indentation and quotes on that line"
