@@ -4,6 +4,8 @@
 #   make serve   preview with live reload (http://127.0.0.1:8000/tin/)
 #   make test    venv + npm tools, then the whole pytest suite (architecture contract included)
 #   make test-fast  the stage tests alone, without browser/tool/kill/slow ones (seconds)
+#   make test-latest   the suite on the newest versions pyproject.toml allows (.venv-latest)
+#   make lock    refresh requirements/lock.txt: newest allowed versions, with hashes
 #   make bench   benchmarks/bench.py
 #   make fuzz    the hostile-input property tests; HYPOTHESIS_PROFILE=long make fuzz for the long run
 #   make messages  extract the command line's messages (N_ calls), merge them into the
@@ -19,20 +21,40 @@ PYTHON      ?= python3
 VENV        := .venv
 PY          := $(VENV)/bin/python
 PIP_STAMP   := $(VENV)/.confsite-installed
+LOCK        := requirements/lock.txt
+LATEST      := .venv-latest
+LOCK_VENV   := .venv-lock
+LOCK_ARGS   ?= --upgrade
+PIP_TOOLS   := pip-tools==7.6.2
 NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: site serve test test-fast bench fuzz messages clean distclean venv npm
+.PHONY: site serve test test-fast test-latest lock bench fuzz messages clean distclean venv npm
 
-# --- Python: a venv, reinstalled only when pyproject.toml changes --------------
+# --- Python: a venv with the exact versions of the lock file ---------------------
+# Every runtime and test dependency (and setuptools, to install confsite itself) comes
+# from requirements/lock.txt, checked against its hashes; confsite is then installed
+# editable without resolving anything. pyproject.toml keeps the ranges for people who
+# `pip install` the package; `make lock` turns them into the lock file.
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(PIP_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check --quiet -e '.[test]'
+$(PIP_STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check --disable-pip-version-check
 	touch $@
+
+# Refresh the lock: the newest versions pyproject.toml allows, with the hashes of all their
+# files (every platform). `make lock LOCK_ARGS=` keeps the current pins and only adds what
+# pyproject.toml newly asks for. Review the diff and commit it.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --disable-pip-version-check --quiet '$(PIP_TOOLS)'; }
+	$(LOCK_VENV)/bin/pip-compile --quiet $(LOCK_ARGS) --generate-hashes --all-extras --all-build-deps \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 venv: $(PIP_STAMP)
 
@@ -60,6 +82,16 @@ test: venv npm
 test-fast: venv
 	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
+# The suite on the newest versions pyproject.toml allows, in a venv of its own, so that a
+# library release that changes behaviour is caught here before an editor installs it.
+# Upgrades on every run; the versions it tested are printed first.
+test-latest: npm
+	test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --disable-pip-version-check --quiet --upgrade --upgrade-strategy eager \
+	  setuptools -e '.[test]'
+	$(LATEST)/bin/python -m pip freeze --disable-pip-version-check --exclude-editable | tr '\n' ' '; echo
+	$(LATEST)/bin/python -m pytest $(PYTEST_ARGS)
+
 bench: venv
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
@@ -82,4 +114,4 @@ clean:
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) $(LATEST) $(LOCK_VENV) node_modules

@@ -4,7 +4,7 @@
     python benchmarks/bench.py            # 1,000 and 10,000 articles (make bench)
     python benchmarks/bench.py --quick    # 1,000 articles, fewer runs: for trying things
 
-For each size it writes a corpus with the shared ``make_corpus.py`` (one per generator's
+For each size it writes a corpus with ``benchmarks/make_corpus.py`` (one per generator's
 format), then times, each in a fresh process:
 
 * clean: an empty output folder and ``--no-cache`` (nothing reused);
@@ -29,9 +29,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# ../shared/bench/make_corpus.py from the project root (or from a folder above, for a worktree).
-DEFAULT_CORPUS = next((p / "shared/bench/make_corpus.py" for p in ROOT.parents
-                       if (p / "shared/bench/make_corpus.py").is_file()), ROOT.parent / "shared/bench/make_corpus.py")
+# The project's own corpus generator, beside this file.
+DEFAULT_CORPUS = ROOT / "benchmarks" / "make_corpus.py"
 STAGES = ("check", "load", "validate", "model", "render", "qr", "write", "cache")
 
 # One confsite build in a fresh process; prints its timings as JSON on the last line.
@@ -263,7 +262,7 @@ def report(all_results: dict[int, dict[str, dict]], sizes: list[int]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS,
-                    help="make_corpus.py (default: ../shared/bench/make_corpus.py from the project root)")
+                    help="the corpus generator (default: benchmarks/make_corpus.py)")
     ap.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default 1000,10000)")
     ap.add_argument("--quick", action="store_true", help="1,000 articles only, one run each")
     ap.add_argument("--runs", type=int, default=3, help="runs per scenario; the median is reported (default 3)")

@@ -2,16 +2,16 @@
 """Search on a large archive: index size, bytes one query downloads, time to first result,
 time from a keystroke to updated results; and ranking on the judged query set, beside Pagefind.
 
-    .venv/bin/python benchmarks/search_bench.py --make-corpus SCRIPT [--articles 10000]
+    .venv/bin/python benchmarks/search_bench.py [--make-corpus SCRIPT] [--articles 10000]
         [--out benchmarks/out/search] [--no-pagefind]
 
 SCRIPT writes a corpus (called as ``SCRIPT OUT_DIR --articles N``; OUT_DIR/content is then
-built). The site is built with confsite, served under /tin/, and typical queries run in
-headless Chromium, each in a fresh browser context (nothing cached); then queries are
-typed one key at a time. The judged queries of tests/search_judged.py run on their own
-small site through confsite's search page and through Pagefind (npm ``pagefind``, from
-package.json) on the same pages; Pagefind also indexes the large site, for its bytes
-per query. Not a test: it measures and prints.
+built); by default benchmarks/make_corpus.py. The site is built with confsite, served under
+/tin/, and typical queries run in headless Chromium, each in a fresh browser context
+(nothing cached); then queries are typed one key at a time. The judged queries of
+tests/search_judged.py run on their own small site through confsite's search page and
+through Pagefind (npm ``pagefind``, from package.json) on the same pages; Pagefind also
+indexes the large site, for its bytes per query. Not a test: it measures and prints.
 """
 from __future__ import annotations
 
@@ -245,8 +245,9 @@ def pagefind_bytes(site: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--make-corpus", type=Path, required=True,
-                    help="the corpus generator script (run as SCRIPT OUT_DIR --articles N)")
+    ap.add_argument("--make-corpus", type=Path, default=Path(__file__).resolve().parent / "make_corpus.py",
+                    help="the corpus generator script, run as SCRIPT OUT_DIR --articles N "
+                         "(default: benchmarks/make_corpus.py)")
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "search")
     ap.add_argument("--no-pagefind", action="store_true", help="leave Pagefind out")

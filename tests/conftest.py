@@ -86,6 +86,52 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+# --- Tests never change tracked files ------------------------------------------------
+# A build of the bundled content/ in place would rewrite content/.published-urls, a golden
+# file written by mistake would change tests/: the session fails when any file git tracks
+# has other bytes at the end than at the start (unless --update-golden was asked for).
+
+def _tracked_files() -> dict[str, str] | None:
+    import hashlib
+    import subprocess
+
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=tools.ROOT, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None     # not a git checkout (e.g. a source archive): nothing to compare
+    found = {}
+    for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        path = tools.ROOT / name
+        if name and path.is_file():
+            found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_TRACKED] = _tracked_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_TRACKED, None)
+    if before is None or session.config.getoption("--update-golden"):
+        return
+    after = _tracked_files() or {}
+    changed = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = ("the tests changed files that git tracks (a test must work on a copy): "
+                   + ", ".join(changed[:10]) + (" …" if len(changed) > 10 else ""))
+        if reporter:
+            reporter.ensure_newline()
+            reporter.write_line(message, red=True, bold=True)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_TRACKED = pytest.StashKey[dict[str, str] | None]()
+
+
 # -- markers: `make test-fast` runs what is left without them ----------------------------
 # browser: drives headless Chromium (added here to every test that asks for it);
 # tool: runs an outside program (vnu, zbar, rsvg, poppler, nginx);

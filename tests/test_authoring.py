@@ -11,6 +11,7 @@ import pytest
 
 import tools
 from generator.commands.progress import Progress
+from sitekit import PROGRESS
 
 
 def confsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -38,7 +39,7 @@ def test_check_passes_on_bundled_content_and_writes_nothing(work: Path) -> None:
     before = sorted(p.relative_to(work) for p in work.rglob("*"))
     proc = confsite("check", cwd=work)
     assert proc.returncode == 0, proc.stderr
-    assert "check passed: 5 articles" in proc.stdout
+    assert "check passed: 6 articles" in proc.stdout
     assert sorted(p.relative_to(work) for p in work.rglob("*")) == before
 
 
@@ -79,8 +80,8 @@ def test_check_gives_advice(work: Path) -> None:
     assert advice(shown, "summary: missing")
     assert advice(shown, "body: an image without a description")
     assert advice(shown, "cluster: the title reads like a conference of an emulation cluster")
-    assert advice(shown, 'scores: "Sở Nội vụ tỉnh Quang Ninh" is not a member of any cluster',
-                  'did you mean "Sở Nội vụ tỉnh Quảng Ninh"')
+    assert advice(shown, 'scores: "Sở Nội vụ tỉnh Quang Ninh" is written differently from the registered unit',
+                  'write Sở Nội vụ tỉnh Quảng Ninh')
     assert advice("trung-du-mien-nui-phia-bac-tong-ket-2023.md", "cluster:",
                   '"Cụm thi đua Sở Nội vụ các tỉnh Trung du và miền núi phía Bắc"')
     assert "check passed" in proc.stdout
@@ -164,8 +165,9 @@ def test_new_checks_the_cluster_and_the_date(work: Path) -> None:
 def test_a_short_build_off_a_terminal_prints_problems_and_summary_only(work: Path) -> None:
     proc = confsite("build", cwd=work)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
-    assert proc.stdout.startswith("built 5 articles") and "0 warning(s) in" in proc.stdout
+    # Nothing but, on a machine so busy that the build runs past two seconds, its stages.
+    assert [line for line in proc.stderr.splitlines() if not PROGRESS.match(line)] == []
+    assert proc.stdout.startswith("built 6 articles") and "0 warning(s) in" in proc.stdout
 
 
 def test_progress_off_a_terminal_is_plain_lines() -> None:

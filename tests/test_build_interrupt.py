@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import tools
+from sitekit import PROGRESS
 from test_hostile_content import tree_digest
 
 pytestmark = pytest.mark.kill
@@ -62,12 +63,9 @@ def start_paused(content: Path, output: Path, point: str, resume: Path | None = 
         extra["CONFSITE_TEST_RESUME"] = str(resume)
     proc = subprocess.Popen(command(content, output), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             cwd=tools.ROOT, env={**os.environ, **extra}, start_new_session=True)
-    line = ""
-    while True:     # progress lines of a slow build may come first
-        said = proc.stderr.readline().decode()
-        line += said
-        if not said or f"paused at {point}" in said or not said.startswith("["):
-            break
+    line = proc.stderr.readline().decode()
+    while PROGRESS.match(line):         # "[5/6] write … 2.2 s": a busy machine slowed the build
+        line = proc.stderr.readline().decode()
     if f"paused at {point}" not in line:
         proc.kill()
         out, err = proc.communicate(timeout=30)

@@ -34,7 +34,8 @@ CASES = {
     ),
     "yaml syntax error": (
         {"reports/a.md": "---\ntitle: Hội nghị: tổng kết\ndate: 2020-12-11\n---\nx\n"},
-        ["content/reports/a.md:2: front-matter: YAML syntax error: mapping values are not allowed in this context; "
+        ["content/reports/a.md:2: front-matter: the value holds \": \" without quotes, which YAML reads as a second "
+         "field name; "
          "put text that contains \": \" in double quotes, e.g. title: \"Hội nghị: tổng kết\""],
     ),
     "missing title": (

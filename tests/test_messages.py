@@ -29,6 +29,7 @@ from generator.core.errors import Problem, Severity
 from generator.core.messages import LOCALE_DIR, Msg, N_, Translator, choose_language, utf8_console
 from sitekit import FIXTURES, article, content, errors, run, write_tree
 from test_errors import CASES, GOOD
+from test_yaml_messages import CASES as YAML_CASES
 
 PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / "cli.po"
 MO = PO.with_suffix(".mo")
@@ -237,6 +238,19 @@ BROKEN.update({
         "Anh.png": b"\x89PNG\r\n\x1a\n",
         "reports/f.md": article("Sơ kết"),
         "reports/g.md": article("Bài UTF-16", body="Nội dung.").encode("utf-16-le"),
+    },
+    # Issue 15: YAML problems told in confsite's own words, one file each.
+    "yaml in our words": {f"reports/y{i}.md": "---\n" + text + "---\nNội dung.\n"
+                          for i, (text, *_) in enumerate(YAML_CASES.values())},
+    # Issue 16: mistakes in the registry of units, and names written another way.
+    "registry": {
+        "units.yaml": "- id: a\n  name: Sở Nội vụ tỉnh A\n  merged_into: b\n- id: a\n  name: Sở Nội vụ tỉnh Khác\n"
+                      "- id: c\n  name: Sở Nội vụ tỉnh C\n  also: [Sở Nội vụ tỉnh A]\n  from: 2020-01-01\n"
+                      "  until: 2019-01-01\n- id: d\n  name: Sở Nội vụ tỉnh D\n  until: 2025-06-30\n"
+                      "  merged_into: không-có\n  renamed_to: c\n- 12\n",
+        "clusters.yaml": "- name: Cụm thi đua các tỉnh Bắc Bộ\n  members: [Sở Nội vụ tỉnh A, Sở Nội vụ tỉnh Mới]\n",
+        "reports/r.md": article("Hội nghị Cụm", cluster="Cụm thi đua các tỉnh Bắc bộ", host="Sở Nội vụ tỉnh C",
+                                location="Ủy ban nhân dân tỉnh"),
     },
 })
 

@@ -81,8 +81,8 @@ def test_an_undefined_template_variable_fails_the_build_loudly(tmp_path, monkeyp
     before = (tmp_path / "site/gioi-thieu/index.html").read_bytes()
     code, _, err = build(src, tmp_path / "site")
     assert code == 1
-    assert errors(err) == ["content/templates/page.html:1: template: while making /gioi-thieu/: 'generator.content.model.Page "
-                           "object' has no attribute 'subtitle'; fix the template; the site was not changed"]
+    assert errors(err) == ["content/templates/page.html:1: template: while making /gioi-thieu/: Page has no value "
+                           "named 'subtitle'; fix the template; the site was not changed"]
     assert "Traceback" not in err
     assert (tmp_path / "site/gioi-thieu/index.html").read_bytes() == before
 

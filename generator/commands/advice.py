@@ -11,7 +11,7 @@ import re
 from ..core.errors import Problem, Severity, did_you_mean, did_you_mean_text
 from ..core.messages import N_
 from ..site.sitemodel import Site
-from ..core.slugs import fold, name_key
+from ..core.slugs import fold
 
 _IMAGE_NO_ALT = re.compile(r"!\[\s*\]\(")
 _CONFERENCE = re.compile(r"\bhoi nghi\b")
@@ -26,7 +26,7 @@ def _warn(path: str, line: int | None, field_: str, message: str, hint: str) -> 
 def advise(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     registered = [c for c in site.clusters if c.registered]
-    members = {name_key(m.name): m.name for c in registered for m in c.members}
+    members = {m.slug: m.name for c in registered for m in (*c.members, *c.former_members)}
     for a in sorted(site.articles, key=lambda a: a.source):
         first = a.line("title") or 1
         if not a.summary:
@@ -52,7 +52,10 @@ def advise(site: Site) -> list[Problem]:
         if cluster is not None and cluster.registered:
             continue          # the site model already names non-members of a registered cluster
         for field_, name, line in _units(a):
-            if members and name_key(name) not in members:
+            unit = site.unit(name)
+            if unit is not None and not unit.registered:
+                continue      # the build has already warned about a name in no registry
+            if members and (unit is None or unit.id not in members):
                 near = did_you_mean(name, members.values(), cutoff=0.5)
                 hint = did_you_mean_text(near) if near else \
                     N_("check the spelling against the members in clusters.yaml")

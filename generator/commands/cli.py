@@ -64,6 +64,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     tr = getattr(args, "tr", ENGLISH)
+    from ..site import spellings
     from .advice import advise
 
     limit = 200
@@ -79,6 +80,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     advice = advise(result.site)
     _problems([*result.warnings, *advice], limit, tr)
+    for line in spellings.lines(result.site):
+        _say(tr, line)
     # `build` shows the build's warnings for published articles only; say where the rest come from.
     drafts = {a.display for a in (*result.site.articles, *result.site.pages) if a.draft}
     shown = set(result.warnings)

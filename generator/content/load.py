@@ -23,7 +23,7 @@ from ..core.messages import N_, Num
 from ..core.slugs import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
-DATA_FILES = {"site.yaml", "clusters.yaml"}
+DATA_FILES = {"site.yaml", "clusters.yaml", "units.yaml"}
 # What the content folder may hold besides Markdown: served as media or attachments.
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf", ".doc", ".docx",
                   ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".zip", ".mp3", ".mp4", ".txt", ".csv"}
@@ -58,6 +58,8 @@ class LoadedContent:
     clusters: yamldoc.Located | None
     clusters_display: str
     problems: tuple[Problem, ...] = field(default=())
+    units: yamldoc.Located | None = None          # units.yaml, the registry of units
+    units_display: str = "units.yaml"
 
 
 def ignored(name: str) -> bool:
@@ -92,9 +94,10 @@ def load(config: SiteConfig) -> LoadedContent:
                 continue
             media[rel] = MediaFile(rel, path, size, "")
     clusters = _load_clusters(config, report)
+    units = _load_clusters(config, report, "units.yaml")
     documents.sort(key=lambda d: d.rel)
     return LoadedContent(tuple(documents), dict(sorted(media.items())), clusters,
-                         config.display("clusters.yaml"), tuple(report.problems))
+                         config.display("clusters.yaml"), tuple(report.problems), units, config.display("units.yaml"))
 
 
 def _walk(root: Path, config: SiteConfig, report: Report) -> list[tuple[str, str]]:
@@ -223,11 +226,12 @@ def _read_document(path: str, rel: str, display: str, config: SiteConfig, report
     return RawDocument(rel, display, is_page, fm, fm_line, body, body_line, digest)
 
 
-def _load_clusters(config: SiteConfig, report: Report) -> yamldoc.Located | None:
-    path = config.content_dir / "clusters.yaml"
+def _load_clusters(config: SiteConfig, report: Report, name: str = "clusters.yaml") -> yamldoc.Located | None:
+    """A registry file of the content folder (clusters.yaml, units.yaml), parsed with positions."""
+    path = config.content_dir / name
     if not path.is_file():
         return None
-    display = config.display("clusters.yaml")
+    display = config.display(name)
     read = _read_text(path, display, report)
     if read is None:
         return None

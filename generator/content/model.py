@@ -178,3 +178,6 @@ class ClusterEntry:
     members: tuple[str, ...]
     line: int | None = None
     description: str = ""
+    also: tuple[str, ...] = ()          # other names the cluster is written as
+    membership: tuple = ()              # registry.Membership: members with their periods
+    history: object = None              # registry.History: from/until, successor, formed_from

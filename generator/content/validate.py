@@ -22,6 +22,7 @@ from ..core.messages import N_
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
 from .placeholder import placeholder_line
 from ..core.paths import classify, same_but_case
+from .registry import UnitEntry, read_history, read_members, read_units
 from ..core.slugs import clean_name, is_slug, name_key, slugify
 
 ARTICLE_KEYS = {"title", "date", "slug", "cluster", "kind", "period", "location", "host", "summary", "attendees",
@@ -32,7 +33,8 @@ AWARD_KEYS = {"award", "recipient", "recipients", "count", "conferred_by"}
 SCORE_KEYS = {"unit", "points", "out_of", "rank"}
 LEADERSHIP_KEYS = {"term", "chair", "vice_chair"}
 ATTENDEE_KEYS = {"name", "role", "organization"}
-CLUSTER_KEYS = {"name", "slug", "members", "description"}
+CLUSTER_KEYS = {"name", "slug", "members", "description", "also", "from", "until", "merged_into", "renamed_to",
+                "formed_from"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Content:
     pages: tuple[Page, ...]
     clusters: tuple[ClusterEntry, ...]
     problems: tuple[Problem, ...]
+    units: tuple[UnitEntry, ...] = ()      # units.yaml
 
 
 @dataclass
@@ -85,7 +88,8 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
             articles.append(Article(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url,
                                     body=body, images=tuple(i for i in images if i), **values))
     clusters = _clusters(loaded, report)
-    return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems))
+    units = read_units(loaded.units, loaded.units_display, report)
+    return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems), units)
 
 
 def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:
@@ -370,7 +374,7 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
         sub.unknown(CLUSTER_KEYS)
         name = sub.text("name", required=True, example="Cụm thi đua các tỉnh, thành Bắc Bộ")
         slug = sub.slug("slug") or (slugify(name) if name else None)
-        members = sub.text_list("members", example="Sở Nội vụ tỉnh …")
+        membership = read_members(sub)
         if not name or not slug:
             continue
         key = name_key(name)
@@ -383,13 +387,16 @@ def _clusters(loaded: LoadedContent, report: Report) -> tuple[ClusterEntry, ...]
                       N_("give each cluster its own slug"))
             continue
         names[key] = slugs[slug] = located.line(i) or 0
-        seen: set[str] = set()
+        seen: set[tuple] = set()
         unique = []
-        for m in members:
-            if name_key(m) in seen:
-                sub.warn("members", N_('"{name}" is listed twice', name=m), N_("keep one"))
+        for m in membership:
+            if (name_key(m.unit), m.start, m.end) in seen:
+                sub.warn("members", N_('"{name}" is listed twice', name=m.unit), N_("keep one"))
                 continue
-            seen.add(name_key(m))
+            seen.add((name_key(m.unit), m.start, m.end))
             unique.append(m)
-        out.append(ClusterEntry(name, slug, tuple(unique), located.line(i), sub.text("description")))
+        members = tuple(dict.fromkeys(m.unit for m in unique))
+        out.append(ClusterEntry(name, slug, members, located.line(i), sub.text("description"),
+                                sub.text_list("also", example="Cụm thi đua …"), tuple(unique),
+                                read_history(sub, "cluster")))
     return tuple(out)

@@ -6,7 +6,8 @@ them ourselves, recording ``path -> line`` on the way (``("awards", 1, "recipien
 
 Hostile input is bounded: aliases that expand past :data:`MAX_NODES` values or
 nesting deeper than :data:`MAX_DEPTH` are refused with a plain message instead of
-eating memory ("billion laughs").
+eating memory ("billion laughs"); :mod:`generator.core.yamlguard` checks the text before
+PyYAML reads it and words whatever PyYAML raises.
 """
 from __future__ import annotations
 
@@ -18,17 +19,14 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import yamlguard
 from .messages import N_
 
 Loader = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
 Loader = Loader or yaml.SafeLoader
 
 MAX_NODES = 20_000
-MAX_DEPTH = 40
-# Nesting needs at least a character a level, and libyaml's composer was seen to handle
-# 10,000 levels: shorter texts skip the separate depth check (a third of a parse); the
-# builder below still refuses them past MAX_DEPTH.
-SHALLOW_ENOUGH = 4_000
+MAX_DEPTH = yamlguard.MAX_DEPTH
 
 Path = tuple[Any, ...]
 _STR = "tag:yaml.org,2002:str"
@@ -129,26 +127,18 @@ class _Builder:
 
 
 def parse(text: str, line_offset: int = 0) -> Located:
-    """Parse one YAML document; lines are 1-based and shifted by *line_offset*."""
+    """Parse one YAML document; lines are 1-based and shifted by *line_offset*.
+
+    Our own checks (:mod:`generator.core.yamlguard`) read the text first, and whatever PyYAML
+    still raises is told in our words: no message depends on the library's version.
+    """
+    found = yamlguard.precheck(text, line_offset)
+    if found:
+        raise YamlProblem(*found)
     try:
-        if len(text) > SHALLOW_ENOUGH:
-            _check_depth(text, line_offset)
         node = yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(line, N_("YAML syntax error: {problem}", problem=YAML_PROBLEMS.get(problem, problem)),
-                          _syntax_hint(problem)) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        raise YamlProblem(line, N_("the text holds the invisible control character U+{code}, which YAML does not allow",
-                                   code=format(code, "04X")),
-                          N_("delete it (it comes with text copied from PDF or Word files)")) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, N_("YAML syntax error: {problem}", problem=str(exc)),
-                          N_("check the indentation and quotes")) from None
+        raise YamlProblem(*yamlguard.explain(exc, text, line_offset)) from None
     except RecursionError:
         raise YamlProblem(None, _too_deep(), N_("flatten the structure")) from None
     if node is None:
@@ -161,60 +151,5 @@ def parse(text: str, line_offset: int = 0) -> Located:
     return Located(value, builder.lines, tuple(builder.duplicates))
 
 
-def _check_depth(text: str, line_offset: int) -> None:
-    """Refuse deep nesting before composing: libyaml's composer recurses in C once per
-    level and overflows the stack (a crash, not an exception) long before Python would
-    notice. Parsing into events is iterative, so this walk is safe at any depth."""
-    depth = 0
-    for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblem(event.start_mark.line + 1 + line_offset, _too_deep(), N_("flatten the structure"))
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
-
-
 def _too_deep() -> str:
-    return N_("nested more than {n} levels deep", n=MAX_DEPTH)
-
-
-# What PyYAML and libyaml say most often, so that it can be said in the editor's language.
-_MARKED = (N_("mapping values are not allowed in this context"), N_("mapping values are not allowed here"),
-           N_("could not find expected ':'"), N_("did not find expected key"),
-           N_("did not find expected node content"), N_("did not find expected '-' indicator"),
-           N_("did not find expected ',' or ']'"), N_("did not find expected ',' or '}'"),
-           N_("found character that cannot start any token"), N_("found a tab character that violates indentation"),
-           N_("found a tab character where an indentation space is expected"), N_("found unknown escape character"),
-           N_("found undefined alias"), N_("found unexpected end of stream"), N_("found unexpected ':'"),
-           N_("block sequence entries are not allowed in this context"),
-           N_("expected <block end>, but found '<block mapping start>'"),
-           N_("expected <block end>, but found '<block sequence start>'"), N_("expected <block end>, but found '-'"),
-           N_("expected <block end>, but found '<scalar>'"), N_("while scanning a quoted scalar"),
-           N_("while scanning a simple key"), N_("while parsing a block mapping"),
-           N_("while parsing a block collection"), N_("while scanning an alias"), N_("while scanning an anchor"),
-           N_("invalid YAML"), N_("exceeded maximum nesting depth"), N_("found invalid Unicode character escape code"),
-           N_("mapping keys are not allowed in this context"), N_("found unexpected document indicator"),
-           N_("did not find expected <document start>"), N_("did not find expected comment or line break"),
-           N_("did not find expected whitespace"), N_("did not find expected whitespace or line break"),
-           N_("found an incorrect leading UTF-8 octet"), N_("found an incorrect trailing UTF-8 octet"),
-           N_("did not find expected hexdecimal number"), N_("while scanning a block scalar"),
-           N_("while parsing a flow mapping"), N_("while parsing a flow sequence"), N_("while parsing a node"),
-           N_("while scanning a double-quoted scalar"), N_("sequence entries are not allowed here"),
-           N_("mapping keys are not allowed here"), N_("found unexpected document separator"))
-YAML_PROBLEMS = {m.template: m for m in _MARKED}
-
-
-def _syntax_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return N_('put text that contains ": " in double quotes, e.g. title: "Hội nghị: tổng kết"')
-    if "escape" in problem:
-        return N_('a \\u or \\x code in double quotes names no real character; type the character itself, '
-                  "or use single quotes to keep the backslash")
-    if "found character '\\t'" in problem or "tab" in problem:
-        return N_("indent with spaces, not tabs")
-    if "could not find expected ':'" in problem:
-        return N_("each line of a mapping reads name: value")
-    if "expected <block end>" in problem or "did not find expected" in problem:
-        return N_("check the indentation: items of one list line up under each other")
-    return N_("check the indentation and quotes on that line")
+    return yamlguard.deep()

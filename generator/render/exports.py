@@ -51,6 +51,11 @@ def _ref_name(ref: Ref | None) -> str:
     return ref.name if ref else ""
 
 
+def _current(ref: Ref | None) -> str:
+    """The unit's name today (after renames and mergers), from the registry."""
+    return (ref.now or ref.name) if ref else ""
+
+
 def _number(value: float | int | None) -> float | int | None:
     if value is None:
         return None
@@ -67,6 +72,7 @@ def _conferences(site: Site) -> list[dict[str, Any]]:
         cluster = site.cluster_of(a)
         if cluster is None:
             continue
+        host = site.unit(a.host) if a.host else None
         rows.append({
             "id": _article_id(a),
             "url": _abs(site, a.url),
@@ -81,6 +87,8 @@ def _conferences(site: Site) -> list[dict[str, Any]]:
             "summary": a.summary,
             "author": a.author,
             "source_url": a.source_url,
+            "host_id": host.id if host else "",
+            "host_current": _current(host.ref) if host else "",
         })
     return rows
 
@@ -99,6 +107,10 @@ def _elections(site: Site) -> list[dict[str, Any]]:
                 "vice_chair_url": _abs(site, t.vice_chair.url if t.vice_chair else None),
                 "elected_at": [_abs(site, a.url) for a in t.elected_at],
                 "reported_in": [_abs(site, a.url) for a in t.reported_in],
+                "chair_id": t.chair.slug if t.chair else "",
+                "chair_current": _current(t.chair),
+                "vice_chair_id": t.vice_chair.slug if t.vice_chair else "",
+                "vice_chair_current": _current(t.vice_chair),
             })
     return rows
 
@@ -124,7 +136,9 @@ def _awards(site: Site) -> list[dict[str, Any]]:
             for name in w.recipients or ("",):
                 unit = site.unit(name) if name else None
                 rows.append({**base, "recipient": name,
-                             "recipient_url": _abs(site, unit.url if unit else None)})
+                             "recipient_url": _abs(site, unit.url if unit else None),
+                             "recipient_id": unit.id if unit else "",
+                             "recipient_current": _current(unit.ref) if unit else ""})
     return rows
 
 
@@ -143,6 +157,8 @@ def _scores(site: Site) -> list[dict[str, Any]]:
                     "points": _number(r.score.points),
                     "out_of": _number(r.score.out_of),
                     "article_url": _abs(site, r.article.url),
+                    "unit_id": r.unit.slug,
+                    "unit_current": _current(r.unit),
                 })
     return rows
 
@@ -151,18 +167,21 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("hoi-nghi", "conferences", "Conferences",
             "Every conference report: date, cluster, kind, emulation year, place and host.",
             ("id", "url", "title", "date", "cluster", "cluster_slug", "kind", "period", "location", "host",
-             "summary", "author", "source_url"), _conferences),
+             "summary", "author", "source_url", "host_id", "host_current"), _conferences),
     Dataset("bau-cu", "elections", "Chairs and vice-chairs by cluster and term",
             "Who led each cluster in each emulation year, and which reports elected or named them.",
             ("cluster", "cluster_slug", "term", "chair", "chair_url", "vice_chair", "vice_chair_url",
-             "elected_at", "reported_in"), _elections),
+             "elected_at", "reported_in", "chair_id", "chair_current", "vice_chair_id", "vice_chair_current"),
+            _elections),
     Dataset("khen-thuong", "awards", "Awards",
             "Every award named in a report, one row per recipient.",
             ("article_url", "date", "year", "cluster", "cluster_slug", "position", "award", "recipient",
-             "recipient_url", "conferred_by", "collectives", "individuals", "count"), _awards),
+             "recipient_url", "conferred_by", "collectives", "individuals", "count", "recipient_id",
+             "recipient_current"), _awards),
     Dataset("diem", "scores", "Emulation scores",
             "The final score table of each cluster and year: rank, unit and points.",
-            ("cluster", "cluster_slug", "year", "rank", "unit", "unit_url", "points", "out_of", "article_url"),
+            ("cluster", "cluster_slug", "year", "rank", "unit", "unit_url", "points", "out_of", "article_url",
+             "unit_id", "unit_current"),
             _scores),
 )
 

@@ -64,6 +64,23 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined that words its failure itself, not in Jinja's words (which change
+    between versions): what the template asked for and of what."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        name, owner = self._undefined_name, self._undefined_obj
+        if owner is jinja2.utils.missing:
+            return f"no value named {name!r} reaches this template"
+        kind = type(owner).__name__
+        if not isinstance(name, str):
+            return f"{kind} has no item {name!r}"
+        return f"{kind} has no value named {name!r}"
+
+
 def environment(config: SiteConfig, theme_assets: dict[str, Asset], cache: BuildCache | None = None) -> jinja2.Environment:
     cache = cache if cache is not None else BuildCache(None)
     env = jinja2.Environment(
@@ -75,7 +92,7 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset], cache: Build
         ]),
         bytecode_cache=_bytecode_cache(cache),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,

@@ -68,9 +68,11 @@ def _cards(articles) -> frozenset[str]:
 
 def _unit_deps(unit) -> frozenset[str]:
     """The articles a unit page draws on: hosted, awards, scores and chair terms."""
-    articles = [*unit.hosted, *(g.article for g in unit.awards), *(r.article for r in unit.scores)]
-    for role in (*unit.chaired, *unit.vice_chaired):
-        articles += [*role.term.elected_at, *role.term.reported_in]
+    articles = []
+    for u in (unit, *unit.inherited):      # and its predecessors' results, shown in its history
+        articles += [*u.hosted, *(g.article for g in u.awards), *(r.article for r in u.scores)]
+        for role in (*u.chaired, *u.vice_chaired):
+            articles += [*role.term.elected_at, *role.term.reported_in]
     return _cards(articles)
 
 

@@ -206,26 +206,30 @@ def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, 
             "k": kind_key(a), "m": " · ".join(front), "b": body}
 
 
-def _fields(a: Article, cluster: str) -> tuple[list[str], ...]:
+def _fields(a: Article, cluster: str, units: tuple[str, ...] = ()) -> tuple[list[str], ...]:
     """The texts of an article by field, best first: title; facts (cluster, front-matter,
-    the words of its kind, its year and period); summary; body."""
-    facts = [cluster, *front_matter_text(a, ""), KIND_WORDS.get(a.kind or "", ""), str(a.date.year)]
+    the registered names of the units it names, the words of its kind, its year and
+    period); summary; body."""
+    facts = [cluster, *front_matter_text(a, ""), *units, KIND_WORDS.get(a.kind or "", ""), str(a.date.year)]
     if a.period is not None:
         facts.append(str(a.period))
     return [a.title], [f for f in facts if f], [a.summary], [a.body.text]
 
 
-def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words) -> tuple[str, ...]:
+def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words,
+                   units: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What the index takes from one article, each a space-separated string: its word keys
     in the title, the facts, the summary and the body (an article counts once per key, in
     its best field); the pairs of adjacent words in one text ("key+key"); the exact forms
-    of its words ("key=form"); then its result record. A pure function of the article and
-    its cluster's name and slug."""
+    of its words ("key=form"); then its result record. A pure function of the article,
+    its cluster's name and slug and the registered names of the units it names (*units*:
+    official and today's names, so a report that writes a unit another way, or under its
+    pre-merger name, is found)."""
     seen: set[str] = set()
     seen_pairs: set[tuple[str, str]] = set()
     by_field, pairs_by_field = [], []
     forms: set[tuple[str, str]] = set()
-    for texts in _fields(a, cluster):
+    for texts in _fields(a, cluster, units):
         here: set[str] = set()
         pairs: set[tuple[str, str]] = set()
         for text in texts:
@@ -246,12 +250,30 @@ def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words
             _dump(_record(a, cluster, slug, front)).decode("utf-8"))
 
 
-def _entry_key(a: Article, cluster: str, slug: str) -> str:
+def _entry_key(a: Article, cluster: str, slug: str, units: tuple[str, ...] = ()) -> str:
     # The file's digest covers every field read from it (the date too, named here anyway);
-    # the URL (its pattern is a setting) and the cluster's name and slug (clusters.yaml)
-    # come from elsewhere. FORMAT changes with what an entry holds.
+    # the URL (its pattern is a setting), the cluster's name and slug (clusters.yaml) and
+    # the units' registered names (units.yaml) come from elsewhere. FORMAT changes with
+    # what an entry holds.
     d = a.date
-    return digest(repr((FORMAT, a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug)))
+    return digest(repr((FORMAT, a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug,
+                        units)))
+
+
+def unit_names(site: Site, a: Article) -> tuple[str, ...]:
+    """The registry's names (official, and today's after mergers) of the units *a* names."""
+    written = [a.host, *(s.unit for s in a.scores), *(r for w in a.awards for r in w.recipients)]
+    for lead in (a.elected, a.in_office):
+        if lead:
+            written += [lead.chair or "", lead.vice_chair or ""]
+    names: dict[str, None] = {}
+    for name in written:
+        unit = site.unit(name) if name else None
+        if unit is not None:
+            names[unit.ref.name] = None
+            if unit.ref.now:
+                names[unit.ref.now] = None
+    return tuple(names)
 
 
 _drain = deque(maxlen=0).extend      # runs an iterator to its end, keeping nothing
@@ -299,8 +321,9 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
     for i, a in enumerate(site.articles):
         c = site.cluster_of(a)
         cluster, slug = (c.name, c.slug) if c else ("", "")
-        cache_key = _entry_key(a, cluster, slug) if keyed else ""
-        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words))
+        units = unit_names(site, a)
+        cache_key = _entry_key(a, cluster, slug, units) if keyed else ""
+        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words, units))
         forms, record = entry[-2:]
         # Articles come in id order, so every list of ids is made sorted.
         for add_to, text in zip(adders + pair_adders, entry[:-2]):

@@ -25,11 +25,14 @@ def _card(doc) -> str:
 
 
 def site_facts(site: Site) -> list[str]:
-    """What every page may show of the site as a whole: the code, the settings, the names
-    and addresses of clusters, units, years and pages."""
-    parts = [code_version(), repr(site.config)]
-    parts += [repr((c.ref, c.registered, c.description, c.members)) for c in site.clusters]
-    parts += [repr(u.ref) for u in site.units]
+    """What every page may show of the site as a whole: the code, the settings, the
+    registry as read (units.yaml, clusters.yaml: which names resolve to which unit or
+    cluster, and under which name of the time), the names, addresses and histories of
+    clusters and units, years and pages."""
+    parts = [code_version(), repr(site.config), repr(site.registry)]
+    parts += [repr((c.ref, c.registered, c.description, c.members, c.changes, c.former_members, c.successor,
+                    c.predecessors)) for c in site.clusters]
+    parts += [repr((u.ref, u.registered, u.names, u.successor, u.current, u.predecessors)) for u in site.units]
     parts += [f"{y.year}:{y.url}" for y in site.years]
     parts += [repr((p.title, p.url, p.order)) for p in site.pages]
     return parts

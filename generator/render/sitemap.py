@@ -30,11 +30,14 @@ def _newest(articles: Iterable[Article]) -> ArticleDate | None:
 
 
 def unit_articles(unit: Unit) -> list[Article]:
-    found = list(unit.hosted)
-    found += [g.article for g in unit.awards]
-    found += [r.article for r in unit.scores]
-    for role in (*unit.chaired, *unit.vice_chaired):
-        found += list(role.term.reported_in)
+    """The articles a unit page shows: its own, and its predecessors' (in its history)."""
+    found: list[Article] = []
+    for u in (unit, *unit.inherited):
+        found += list(u.hosted)
+        found += [g.article for g in u.awards]
+        found += [r.article for r in u.scores]
+        for role in (*u.chaired, *u.vice_chaired):
+            found += list(role.term.reported_in)
     return found
 
 

@@ -5,6 +5,7 @@ URL collisions all live here; templates only present what this module decides.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 
@@ -12,10 +13,11 @@ from ..core.config import SiteConfig
 from ..core.errors import Report, did_you_mean, did_you_mean_text
 from ..core.messages import N_
 from ..content.model import Article, ClusterEntry, Leadership, Page
-from .sitemodel import (AwardGiven, ChairTerm, Cluster, Redirect, Ref, ScoreRow, Site, TimelineYear, Unit, UnitRole,
-                        Year, YearGroup)
+from .identity import Identities
+from .sitemodel import (AwardGiven, Change, ChairTerm, Cluster, Inherited, MembershipChange, NameSpan, Redirect, Ref,
+                        ScoreRow, Site, TimelineYear, Unit, UnitRole, Year, YearGroup)
 from ..core.urls import cluster_year, later_pages, search_index
-from ..core.slugs import clean_name, fold, name_key, slugify, vi_sort_key
+from ..core.slugs import clean_name, fold, name_key, vi_sort_key
 from ..content.validate import Content
 
 __all__ = ["AwardGiven", "ChairTerm", "Cluster", "Redirect", "Ref", "ScoreRow", "Site", "TimelineYear", "Unit",
@@ -44,68 +46,84 @@ class _Builder:
         self.articles = sorted(visible, key=lambda a: (tuple(-x for x in a.date.sort_key), a.url))
         self.pages = sorted((p for p in content.pages if config.drafts or not p.draft), key=lambda p: (p.order, p.url))
         self.registry = content.clusters
-        self.unit_names: dict[str, str] = {}      # key -> display name
-        self.unit_sources: dict[str, str] = {}    # key -> where first named (for messages)
+        self.unit_registry = content.units
+        self.ids = Identities(content, config, self.report)
+        self._near_members: dict[tuple, list[str]] = {}
+        self._urefs: dict[tuple[str, dt.date | None], Ref] = {}
 
-    # -- units -----------------------------------------------------------------------
+    # -- names → identities ------------------------------------------------------------
 
-    def _name_unit(self, name: str, where: str) -> None:
-        key = name_key(name)
-        if key and key not in self.unit_names:
-            self.unit_names[key] = clean_name(name)
-            self.unit_sources[key] = where
-
-    def _collect_units(self) -> None:
-        for entry in self.registry:
-            for member in entry.members:
-                self._name_unit(member, "clusters.yaml")
-        for a in sorted(self.articles, key=lambda a: a.source):
-            names = [a.host] + [s.unit for s in a.scores]
-            for lead in (a.elected, a.in_office):
+    def _resolve_names(self) -> None:
+        """Resolve every unit and cluster the articles name (in file order, for messages)."""
+        units, clusters = self.ids.units, self.ids.clusters
+        ordered = sorted(self.articles, key=lambda a: a.source)
+        for a in ordered:
+            if a.cluster:
+                clusters.use(a.cluster, a.display, a.line("cluster"), "cluster")
+            if a.host:
+                units.use(a.host, a.display, a.line("host"), "host")
+            for s in a.scores:
+                units.use(s.unit, a.display, s.line, "scores")
+            for field_, lead in (("elected", a.elected), ("in_office", a.in_office)):
                 if lead:
-                    names += [lead.chair or "", lead.vice_chair or ""]
-            for n in names:
-                if n:
-                    self._name_unit(n, a.display)
-        for a in sorted(self.articles, key=lambda a: a.source):
+                    if lead.chair:
+                        units.use(lead.chair, a.display, lead.chair_line, f"{field_}.chair")
+                    if lead.vice_chair:
+                        units.use(lead.vice_chair, a.display, lead.vice_chair_line, f"{field_}.vice_chair")
+        named = set(units._unregistered)
+        for a in ordered:
             for award in a.awards:
                 for r in award.recipients:
-                    if name_key(r) in self.unit_names or is_organisation(r):
-                        self._name_unit(r, a.display)
-        taken: dict[str, int] = {}
-        self.unit_refs: dict[str, Ref] = {}
-        for key in sorted(self.unit_names, key=lambda k: vi_sort_key(self.unit_names[k])):
-            name = self.unit_names[key]
-            slug = slugify(name) or "don-vi"
-            n = taken.get(slug, 0) + 1
-            taken[slug] = n
-            if n > 1:
-                slug = f"{slug}-{n}"
-            self.unit_refs[key] = Ref(name, slug, self.config.urls.path("unit", slug=slug))
+                    units.use(r, a.display, award.line, "awards", create=is_organisation(r) or name_key(r) in named)
+            for p in a.attendees:
+                if p.organization:
+                    units.use(p.organization, a.display, a.line("attendees"), "attendees", create=False)
+        units.finish()
+        clusters.finish()
+        self.unit_refs: dict[str, Ref] = {i: self.uref(i) for i in units.entries}
 
-    def ref(self, name: str | None) -> Ref | None:
-        return self.unit_refs.get(name_key(name)) if name else None
+    def uref(self, ident: str, day: dt.date | None = None) -> Ref:
+        """The link to unit *ident*, under the name it had on *day*, with its name today."""
+        if not getattr(self.ids.units.entries[ident].data, "former_names", ()):
+            day = None             # one name all along: one link
+        try:
+            return self._urefs[(ident, day)]
+        except KeyError:
+            ref = self._urefs[(ident, day)] = self._uref(ident, day)
+            return ref
 
-    def recipient(self, name: str) -> Ref | str:
-        return self.unit_refs.get(name_key(name), name)
+    def _uref(self, ident: str, day: dt.date | None) -> Ref:
+        name = self.ids.name_at(ident, day)
+        official = self.ids.units.entries[ident].name
+        now, merged = self.ids.current("unit", ident)
+        url = self.config.urls.path("unit", slug=ident)
+        if now != ident:
+            return Ref(name, ident, url, self.ids.units.entries[now].name, self.config.urls.path("unit", slug=now),
+                       merged)
+        return Ref(name, ident, url, official if name != official else "")
+
+    def cref(self, ident: str) -> Ref:
+        e = self.ids.clusters.entries[ident]
+        now, merged = self.ids.current("cluster", ident)
+        url = self.config.urls.path("cluster", slug=ident)
+        if now != ident:
+            return Ref(e.name, ident, url, self.ids.clusters.entries[now].name,
+                       self.config.urls.path("cluster", slug=now), merged)
+        return Ref(e.name, ident, url)
+
+    def ref(self, name: str | None, day: dt.date | None = None) -> Ref | None:
+        ident = self.ids.units.id_of(name)
+        return self.uref(ident, day) if ident and ident in self.ids.units.entries else None
+
+    def recipient(self, name: str, day: dt.date | None = None) -> Ref | str:
+        return self.ref(name, day) or name
 
     # -- clusters --------------------------------------------------------------------
 
     def _cluster_refs(self) -> dict[str, tuple[Ref, ClusterEntry | None]]:
         refs: dict[str, tuple[Ref, ClusterEntry | None]] = {}
-        for entry in self.registry:
-            refs[name_key(entry.name)] = (Ref(entry.name, entry.slug, self.config.urls.path("cluster", slug=entry.slug)), entry)
-        registered = [e.name for e in self.registry]
-        for a in sorted(self.articles, key=lambda a: a.source):
-            if a.cluster and name_key(a.cluster) not in refs:
-                near = did_you_mean(a.cluster, registered, cutoff=0.5)
-                hint = did_you_mean_text(near) if near else \
-                    N_("add it to clusters.yaml with its members") if self.registry else \
-                    N_("list the clusters and their members in clusters.yaml")
-                self.report.warn(a.display, a.line("cluster"), "cluster",
-                                 N_('"{cluster}" is not in clusters.yaml', cluster=a.cluster), hint)
-                slug = slugify(a.cluster) or "cum"
-                refs[name_key(a.cluster)] = (Ref(clean_name(a.cluster), slug, self.config.urls.path("cluster", slug=slug)), None)
+        for ident, e in self.ids.clusters.entries.items():
+            refs[ident] = (self.cref(ident), e.data)
         return refs
 
     def _succession(self, cluster: Ref, articles: list[Article]) -> dict[int, ChairTerm]:
@@ -121,7 +139,8 @@ class _Builder:
             # Each article once, in order; by identity (hashing an article hashes its whole text).
             elected_at = tuple({id(a): a for a, _, f in items if f == "elected"}.values())
             reported = tuple({id(a): a for a, _, _ in items}.values())
-            terms[term] = ChairTerm(term, self.ref(chair), self.ref(vice), elected_at, reported)
+            day = dt.date(term, 1, 1)
+            terms[term] = ChairTerm(term, self.ref(chair, day), self.ref(vice, day), elected_at, reported)
         return terms
 
     def _agree(self, cluster: Ref, term: int, items: list, role: str) -> str | None:
@@ -135,7 +154,7 @@ class _Builder:
                 first = (a, lead, field_)
                 continue
             other = getattr(first[1], role)
-            if name_key(name) != name_key(other):
+            if self.ids.units.id_of(name) != self.ids.units.id_of(other):
                 line = getattr(first[1], f"{role}_line")
                 where = f"{first[0].display}:{line}"
                 self.report.error(
@@ -149,9 +168,12 @@ class _Builder:
         return getattr(first[1], role) if first else None
 
     def _check_members(self, entry: ClusterEntry, a: Article) -> None:
-        members = {name_key(m) for m in entry.members}
-        if not members:
+        placed_in = self.ids.members.get(entry.slug, [])
+        if not placed_in:
             return
+        day = a.date.as_date()
+        members = {ident for ident, m in placed_in if m.covers(day)}
+        names = [self.ids.units.entries[ident].name for ident in dict.fromkeys(i for i, m in placed_in if m.covers(day))]
         placed: list[tuple[str, str, int | None]] = []
         for field_, lead in (("elected", a.elected), ("in_office", a.in_office)):
             if lead:
@@ -159,22 +181,34 @@ class _Builder:
                            (f"{field_}.vice_chair", lead.vice_chair or "", lead.vice_chair_line)]
         placed += [("scores", s.unit, s.line) for s in a.scores]
         for award in a.awards:
-            placed += [("awards", r, award.line) for r in award.recipients if name_key(r) in self.unit_refs]
+            placed += [("awards", r, award.line) for r in award.recipients if self.ids.units.id_of(r)]
         for field_, name, line in placed:
-            if name and name_key(name) not in members:
-                near = did_you_mean(name, entry.members, cutoff=0.5)
+            ident = self.ids.units.id_of(name) if name else None
+            if name and ident not in members:
+                near = [] if ident and self.ids.units.is_registered(ident) else self._near_member(name, tuple(names))
                 hint = did_you_mean_text(near) if near else \
                     N_("add it to the members of this cluster in clusters.yaml")
-                self.report.warn(a.display, line, field_, N_('"{name}" is not a member of {cluster} in clusters.yaml',
-                                                             name=name, cluster=entry.name), hint)
+                if any(m.start or m.end for _, m in placed_in):
+                    message = N_('"{name}" is not a member of {cluster} on {date} in clusters.yaml', name=name,
+                                 cluster=entry.name, date=a.date.iso())
+                else:
+                    message = N_('"{name}" is not a member of {cluster} in clusters.yaml', name=name,
+                                 cluster=entry.name)
+                self.report.warn(a.display, line, field_, message, hint)
+
+    def _near_member(self, name: str, names: tuple[str, ...]) -> list[str]:
+        key = (name, names)
+        if key not in self._near_members:
+            self._near_members[key] = did_you_mean(name, names, cutoff=0.5)
+        return self._near_members[key]
 
     def _clusters(self) -> list[Cluster]:
         refs = self._cluster_refs()
         by_cluster: dict[str, list[Article]] = defaultdict(list)
         self.cluster_key_of: dict[str, str] = {}
         for a in self.articles:
-            if a.cluster:
-                key = name_key(a.cluster)
+            key = self.ids.clusters.id_of(a.cluster) if a.cluster else None
+            if key in refs:
                 by_cluster[key].append(a)
                 self.cluster_key_of[a.source] = key
                 entry = refs[key][1]
@@ -184,16 +218,43 @@ class _Builder:
         for key, (ref, entry) in refs.items():
             articles = by_cluster.get(key, [])
             terms = self._succession(ref, articles)
-            clusters.append(Cluster(ref, entry is not None, entry.description if entry else "",
-                                    tuple(r for r in (self.ref(m) for m in (entry.members if entry else ())) if r),
-                                    tuple(articles), self._timeline(articles, terms), tuple(terms.values())))
+            current, former, changes = self._membership(key)
+            clusters.append(Cluster(ref, entry is not None, entry.description if entry else "", current,
+                                    tuple(articles), self._timeline(articles, terms), tuple(terms.values()),
+                                    changes, former, *self._history("cluster", key, self.cref)))
         return sorted(clusters, key=lambda c: vi_sort_key(c.name))
 
+    def _membership(self, key: str) -> tuple[tuple[Ref, ...], tuple[Ref, ...], tuple[MembershipChange, ...]]:
+        placed = self.ids.members.get(key, [])
+        current = tuple(dict.fromkeys(self.unit_refs[i] for i, m in placed if m.end is None))
+        former = tuple(r for r in dict.fromkeys(self.unit_refs[i] for i, m in placed if m.end is not None)
+                       if r not in current)
+        joined: dict[dt.date, list[Ref]] = defaultdict(list)
+        left: dict[dt.date, list[Ref]] = defaultdict(list)
+        for i, m in placed:
+            if m.start is not None:
+                joined[m.start].append(self.unit_refs[i])
+            if m.end is not None:
+                left[m.end + dt.timedelta(days=1)].append(self.unit_refs[i])
+        changes = tuple(MembershipChange(day, tuple(sorted(set(joined.get(day, [])), key=lambda r: vi_sort_key(r.name))),
+                                         tuple(sorted(set(left.get(day, [])), key=lambda r: vi_sort_key(r.name))))
+                        for day in sorted({*joined, *left}))
+        return current, former, changes
+
+    def _history(self, kind: str, ident: str, make) -> tuple[Change | None, tuple[Change, ...]]:
+        step = self.ids.successor.get((kind, ident))
+        successor = Change(make(step.id), step.day, step.relation) if step else None
+        before = tuple(Change(make(link.id), link.day, link.relation)
+                       for link in self.ids.predecessors.get((kind, ident), []))
+        return successor, before
+
     def _awards(self, a: Article) -> tuple[AwardGiven, ...]:
-        return tuple(AwardGiven(w, a, a.year, tuple(self.recipient(r) for r in w.recipients)) for w in a.awards)
+        day = a.date.as_date()
+        return tuple(AwardGiven(w, a, a.year, tuple(self.recipient(r, day) for r in w.recipients)) for w in a.awards)
 
     def _scores(self, a: Article) -> tuple[ScoreRow, ...]:
-        rows = [ScoreRow(self.ref(s.unit), s, a, a.year) for s in a.scores if self.ref(s.unit)]
+        day = a.date.as_date()
+        rows = [ScoreRow(ref, s, a, a.year) for s in a.scores if (ref := self.ref(s.unit, day))]
         return tuple(sorted(rows, key=lambda r: (r.score.rank is None, r.score.rank or 0, -(r.score.points or 0))))
 
     def _timeline(self, articles: list[Article], terms: dict[int, ChairTerm]) -> tuple[TimelineYear, ...]:
@@ -224,51 +285,76 @@ class _Builder:
         scores: dict[str, list[ScoreRow]] = defaultdict(list)
         hosted: dict[str, list[Article]] = defaultdict(list)
         for c in clusters:
-            for m in c.members:
-                member_of[name_key(m.name)].append(c.ref)
+            for m in (*c.members, *c.former_members):
+                member_of[m.slug].append(c.ref)
             for t in c.succession:
                 if t.chair:
-                    chaired[name_key(t.chair.name)].append(UnitRole(c.ref, t))
+                    chaired[t.chair.slug].append(UnitRole(c.ref, t))
                 if t.vice_chair:
-                    vice[name_key(t.vice_chair.name)].append(UnitRole(c.ref, t))
-        cluster_by_key = {name_key(c.name): c.ref for c in clusters}
+                    vice[t.vice_chair.slug].append(UnitRole(c.ref, t))
+        cluster_by_key = {c.slug: c.ref for c in clusters}
         for a in self.articles:
-            cref = cluster_by_key.get(name_key(a.cluster)) if a.cluster else None
-            if a.host and self.ref(a.host):
-                hosted[name_key(a.host)].append(a)
+            key = self.cluster_key_of.get(a.source)
+            cref = cluster_by_key.get(key) if key else None
+            host = self.ref(a.host) if a.host else None
+            if host:
+                hosted[host.slug].append(a)
             for g in self._awards(a):
                 for r in g.recipients:
                     if isinstance(r, Ref):
-                        awards[name_key(r.name)].append(g)
+                        awards[r.slug].append(g)
                         if cref:
-                            appears_in[name_key(r.name)].append(cref)
+                            appears_in[r.slug].append(cref)
             for row in self._scores(a):
-                scores[name_key(row.unit.name)].append(row)
+                scores[row.unit.slug].append(row)
                 if cref:
-                    appears_in[name_key(row.unit.name)].append(cref)
+                    appears_in[row.unit.slug].append(cref)
+
+        def terms(items: list[UnitRole]) -> tuple[UnitRole, ...]:
+            return tuple(sorted(items, key=lambda r: (-r.term.term, r.cluster.slug)))
+
+        def results(key: str) -> tuple:
+            return (terms(chaired.get(key, [])), terms(vice.get(key, [])), tuple(dict.fromkeys(awards.get(key, []))),
+                    tuple(sorted(scores.get(key, []), key=lambda r: (-r.year, r.article.url))),
+                    tuple(hosted.get(key, [])))
+
+        def ancestors(key: str, seen: set[str]) -> list[Inherited]:
+            out = []
+            for link in self.ids.predecessors.get(("unit", key), []):
+                if link.id in seen:
+                    continue
+                seen.add(link.id)
+                out.append(Inherited(self.unit_refs[link.id], link.day, *results(link.id)))
+                out += ancestors(link.id, seen)
+            return out
+
         units = []
         for key, ref in self.unit_refs.items():
             refs = member_of.get(key) or appears_in.get(key, [])
             unit_clusters = tuple(sorted(dict.fromkeys(refs), key=lambda r: vi_sort_key(r.name)))
-            units.append(Unit(ref, unit_clusters,
-                              tuple(sorted(chaired.get(key, []), key=lambda r: (-r.term.term, r.cluster.slug))),
-                              tuple(sorted(vice.get(key, []), key=lambda r: (-r.term.term, r.cluster.slug))),
-                              tuple(dict.fromkeys(awards.get(key, []))),
-                              tuple(sorted(scores.get(key, []), key=lambda r: (-r.year, r.article.url))),
-                              tuple(hosted.get(key, []))))
+            entry = self.ids.units.entries[key]
+            data = entry.data
+            names = tuple(NameSpan(clean_name(f.name), f.until) for f in
+                          sorted(getattr(data, "former_names", ()), key=lambda f: f.until or dt.date.max))
+            names += (NameSpan(entry.name, getattr(getattr(data, "history", None), "end", None)),)
+            successor, before = self._history("unit", key, self.uref)
+            now, _ = self.ids.current("unit", key)
+            current = self.uref(now) if successor and now != successor.other.slug else None
+            units.append(Unit(ref, unit_clusters, *results(key), self.ids.units.is_registered(key), names, successor,
+                              current, before, tuple(ancestors(key, {key}))))
         return sorted(units, key=lambda u: vi_sort_key(u.name))
 
     def _years(self, clusters: list[Cluster]) -> list[Year]:
         by_year: dict[int, list[Article]] = defaultdict(list)
         for a in self.articles:
             by_year[a.date.year].append(a)
-        order = {name_key(c.name): i for i, c in enumerate(clusters)}
-        refs = {name_key(c.name): c.ref for c in clusters}
+        order = {c.slug: i for i, c in enumerate(clusters)}
+        refs = {c.slug: c.ref for c in clusters}
         years = []
         for y in sorted(by_year, reverse=True):
             groups: dict[str | None, list[Article]] = defaultdict(list)
             for a in by_year[y]:
-                groups[name_key(a.cluster) if a.cluster else None].append(a)
+                groups[self.cluster_key_of.get(a.source)].append(a)
             ordered = sorted(groups, key=lambda k: (k is None, order.get(k, 0) if k else 0))
             years.append(Year(y, self.config.urls.path("year", year=y), tuple(by_year[y]),
                               tuple(YearGroup(refs[k] if k else None, tuple(groups[k])) for k in ordered)))
@@ -369,14 +455,22 @@ class _Builder:
                       N_("remove this alias, or give the other page another slug"))
 
     def build(self) -> Site:
-        self._collect_units()
+        self._resolve_names()
         clusters = self._clusters()
         units = self._units(clusters)
         years = self._years(clusters)
         redirects = self._redirects()
         self._collisions(clusters, units, years, redirects)
-        by_key = {name_key(c.name): c for c in clusters}
+        by_key = {c.slug: c for c in clusters}
         cluster_of = {src: by_key[key] for src, key in self.cluster_key_of.items()}
+        unit_ids: dict[str, str] = {}
+        for spelled in self.ids.units.spellings():
+            for name in self.ids.units.entries[spelled.id].names:
+                unit_ids.setdefault(clean_name(name), spelled.id)
+            for spelling, _, _ in spelled.found:
+                unit_ids.setdefault(clean_name(spelling), spelled.id)
         return Site(self.config, tuple(self.articles), tuple(self.pages), tuple(clusters), tuple(units),
                     tuple(years), tuple(redirects), tuple(self.report.problems), cluster_of,
-                    {name_key(u.name): u for u in units})
+                    {u.id: u for u in units}, unit_ids,
+                    (*self.ids.units.spellings(), *self.ids.clusters.spellings()),
+                    (self.unit_registry, self.registry))

@@ -3,13 +3,14 @@ templates, feeds, exports and search read. All frozen; built once per build.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..core.config import SiteConfig
 from ..core.errors import Problem
 from ..content.model import Article, Award, Page, Score
-from ..core.slugs import name_key
+from ..core.slugs import clean_name
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class Ref:
     name: str
     slug: str
     url: str
+    now: str = ""          # the entity's name today, when it is not *name* (renamed, merged)
+    now_url: str = ""      # where that entity's page is (empty when it is the same page)
+    merged: bool = False   # *now* is the unit it became part of, not a new name of it
 
 
 class Named:
@@ -80,6 +84,32 @@ class TimelineYear:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A step of a unit's or cluster's history: the other entity and the day it took effect."""
+
+    other: Ref
+    day: dt.date | None
+    relation: str                           # "merged" | "renamed"
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """A name a unit had, and the last day it had it (None: its name today)."""
+
+    name: str
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """Units that joined or left a cluster on one day (grouped by year on the page)."""
+
+    day: dt.date
+    joined: tuple[Ref, ...]
+    left: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
 class Cluster(Named):
     ref: Ref
     registered: bool
@@ -88,6 +118,10 @@ class Cluster(Named):
     articles: tuple[Article, ...]          # newest first
     timeline: tuple[TimelineYear, ...]     # newest year first, gaps included
     succession: tuple[ChairTerm, ...]      # by term, oldest first
+    changes: tuple[MembershipChange, ...] = ()   # membership changes, oldest first
+    former_members: tuple[Ref, ...] = ()   # members whose membership ended
+    successor: Change | None = None
+    predecessors: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +138,34 @@ class Unit(Named):
     vice_chaired: tuple[UnitRole, ...]
     awards: tuple[AwardGiven, ...]
     scores: tuple[ScoreRow, ...]            # by year, newest first
+    hosted: tuple[Article, ...]
+    registered: bool = True
+    names: tuple[NameSpan, ...] = ()        # former names, oldest first, then today's
+    successor: Change | None = None         # what it became
+    current: Ref | None = None              # the end of its successors, when that is not *successor*
+    predecessors: tuple[Change, ...] = ()   # what it was formed from
+    inherited: tuple["Inherited", ...] = ()  # predecessors' results (all generations), newest change first
+
+    @property
+    def id(self) -> str:
+        return self.ref.slug
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The names it had before (units.yaml former names): search finds its page by them too."""
+        return tuple(s.name for s in self.names if s.name != self.ref.name)
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """A predecessor's results, shown in its successor's history."""
+
+    unit: Ref
+    day: dt.date | None
+    chaired: tuple[UnitRole, ...]
+    vice_chaired: tuple[UnitRole, ...]
+    awards: tuple[AwardGiven, ...]
+    scores: tuple[ScoreRow, ...]
     hosted: tuple[Article, ...]
 
 
@@ -143,6 +205,11 @@ class Site:
     problems: tuple[Problem, ...] = ()
     _cluster_of: dict[str, Cluster] = field(default_factory=dict, compare=False, repr=False)
     _units: dict[str, Unit] = field(default_factory=dict, compare=False, repr=False)
+    _unit_ids: dict[str, str] = field(default_factory=dict, compare=False, repr=False)   # spelling -> id
+    spellings: tuple = ()                   # identity.Spellings of every unit and cluster, for check
+    # The registry as read (units.yaml's UnitEntry and clusters.yaml's ClusterEntry):
+    # part of the facts every page may show, so an edit of either re-signs every page.
+    registry: tuple = field(default=(), compare=False, repr=False)
 
     def cluster_of(self, article: Article) -> Cluster | None:
         return self._cluster_of.get(article.source)
@@ -157,5 +224,27 @@ class Site:
         return self.config.published(quote(path, safe="/#?=&%"))
 
     def unit(self, name: str) -> Unit | None:
-        """The unit page for a name, in whatever Unicode form or spacing it was written."""
-        return self._units.get(name_key(name))
+        """The unit page for a name, in any spelling the content wrote it (resolved by the registry)."""
+        ident = self._unit_ids.get(clean_name(name))
+        return self._units.get(ident) if ident else None
+
+    def unit_by_id(self, ident: str) -> Unit | None:
+        return self._units.get(ident)
+
+    def unit_ref(self, name: str, when=None) -> Ref | None:
+        """The link for a unit as an article dated *when* names it: under the name the
+        unit had then (a former name, from the registry), with its name today beside it."""
+        unit = self.unit(name)
+        if unit is None:
+            return None
+        shown = unit.ref.name
+        if when is not None:
+            day = when.as_date() if hasattr(when, "as_date") else when
+            for span in unit.names[:-1]:
+                if span.until is not None and day <= span.until:
+                    shown = span.name
+                    break
+        if shown == unit.ref.name:
+            return unit.ref
+        return Ref(shown, unit.ref.slug, unit.ref.url, unit.ref.now or unit.ref.name, unit.ref.now_url,
+                   unit.ref.merged)
