@@ -172,17 +172,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         result = publish(Path(args.content), dest, base_url=args.base_url, keep=args.keep,
                          allow_removed=args.allow_removed)
-    except BuildFailed as exc:
-        count = _problems(exc.problems, tr=tr)
-        _say(tr, N_("publish failed: {count} error(s); {dest}/current was not changed", count=count, dest=dest),
-             file=sys.stderr)
-        return 1
-    except PublishError as exc:
-        _problems(exc.problems, tr=tr)
-        message = N_("rollback: {message}", message=exc.message) if args.rollback else \
-            N_("publish failed: {message}", message=exc.message)
-        _say(tr, message + (("; " + exc.hint) if exc.hint else ""), file=sys.stderr)
-        return 1
+    except (BuildFailed, PublishError) as exc:
+        return _publish_failed(exc, args, dest, tr)
     removed = N_(", removed {n} old release(s)", n=len(result.removed)) if result.removed else ""
     _say(tr, N_("published {files} files as {dest}/releases/{release}; {dest}/current points at it{removed} in {seconds} s",
                 files=result.files, dest=dest, release=result.release, removed=removed,
@@ -207,17 +198,8 @@ def _publish_remote(args: argparse.Namespace, remote, tr: Translator) -> int:
         result = publish_remote(Path(args.content), remote, ssh_config=ssh_config, base_url=args.base_url,
                                 keep=args.keep, wait=args.wait, dry_run=args.dry_run,
                                 allow_removed=args.allow_removed, log=log)
-    except BuildFailed as exc:
-        count = _problems(exc.problems, tr=tr)
-        _say(tr, N_("publish failed: {count} error(s); {dest}/current was not changed", count=count, dest=remote),
-             file=sys.stderr)
-        return 1
-    except PublishError as exc:
-        _problems(exc.problems, tr=tr)
-        message = N_("rollback: {message}", message=exc.message) if args.rollback else \
-            N_("publish failed: {message}", message=exc.message)
-        _say(tr, message + (("; " + exc.hint) if exc.hint else ""), file=sys.stderr)
-        return 1
+    except (BuildFailed, PublishError) as exc:
+        return _publish_failed(exc, args, remote, tr)
     t = result.transfer
     share = N_("{percent}%", percent=Num(100 * t.bytes_sent / t.site_bytes)) if t and t.site_bytes else "–"
     if args.dry_run:
@@ -235,6 +217,20 @@ def _publish_remote(args: argparse.Namespace, remote, tr: Translator) -> int:
                 release=result.release, removed=removed, sent=_bytes(t.bytes_sent, tr), size=_bytes(t.site_bytes, tr),
                 share=share, seconds=Num(time.perf_counter() - started)))
     return 0
+
+
+def _publish_failed(exc: Exception, args: argparse.Namespace, dest, tr: Translator) -> int:
+    """Print why a publish or rollback (local or over SSH) stopped; the exit status."""
+    if isinstance(exc, BuildFailed):
+        count = _problems(exc.problems, tr=tr)
+        _say(tr, N_("publish failed: {count} error(s); {dest}/current was not changed", count=count, dest=dest),
+             file=sys.stderr)
+        return 1
+    _problems(exc.problems, tr=tr)
+    message = N_("rollback: {message}", message=exc.message) if args.rollback else \
+        N_("publish failed: {message}", message=exc.message)
+    _say(tr, message + (("; " + exc.hint) if exc.hint else ""), file=sys.stderr)
+    return 1
 
 
 def _bytes(n: int, tr: Translator) -> str:
