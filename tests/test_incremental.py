@@ -115,7 +115,7 @@ def test_a_body_edit_renders_only_the_pages_that_show_the_body(tmp_path):
     with target.open("a", encoding="utf-8") as f:
         f.write("\nMột câu mới trong thân bài.\n")
     second = pipeline.build(config)
-    pages = {p for p in second.rendered.files if p.endswith((".html", ".xml"))}
+    pages = {p for p in second.rendered.made if p.endswith((".html", ".xml"))}
     article = next(a for a in second.site.articles if a.source == "reports/bac-bo/tong-ket-2019.md")
     assert article.url + "index.html" in pages
     # Listings show titles and summaries, not bodies: they are kept as they were.
@@ -156,7 +156,7 @@ def test_a_title_edit_renders_the_listings_that_show_it(tmp_path):
     _set_field(root / "reports/bac-bo/tong-ket-2019.md", "title", "Tổng kết năm 2019, tên mới")
     second = pipeline.build(config, allow_removed=True)     # the title gives the page a new address
     assert "Tổng kết năm 2019, tên mới" in (tmp_path / "site/cum-thi-dua/bac-bo/index.html").read_text("utf-8")
-    assert "cum-thi-dua/tay-nguyen/index.html" not in second.rendered.files
+    assert "cum-thi-dua/tay-nguyen/index.html" not in second.rendered.made
 
 
 def test_a_template_edit_renders_the_pages_that_use_it(tmp_path):
@@ -167,7 +167,7 @@ def test_a_template_edit_renders_the_pages_that_use_it(tmp_path):
     (root / "templates/page.html").write_text(
         "{% extends 'base.html' %}{% block main %}<p>Mẫu mới: {{ page.title }}</p>{% endblock %}", "utf-8")
     second = pipeline.build(config)
-    html = {p for p in second.rendered.files if p.endswith(".html")}
+    html = {p for p in second.rendered.made if p.endswith(".html")}
     assert html == {"gioi-thieu/index.html"}
     assert "Mẫu mới: Giới thiệu" in (tmp_path / "site/gioi-thieu/index.html").read_text("utf-8")
 
@@ -255,7 +255,7 @@ def test_parallel_rendering_gives_the_same_site(tmp_path, monkeypatch):
     one = pipeline.build(pipeline.configure(root, tmp_path / "one"), cache=False, jobs=1)
     monkeypatch.setattr(render, "PARALLEL_FROM", 1)
     two = pipeline.build(pipeline.configure(root, tmp_path / "two"), cache=False, jobs=2)
-    assert list(one.rendered.files) == list(two.rendered.files)
+    assert one.rendered.made == two.rendered.made
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 

@@ -208,5 +208,5 @@ def test_qr_files_are_listed_by_write_and_bundled_site(tmp_path, project_root):
     shutil.copytree(project_root / "content", content)
     result = build(content, tmp_path / "site")
     for a in result.site.articles:
-        assert f"{a.url}qr.svg" in result.rendered.files and f"{a.url}qr.png" in result.rendered.files
+        assert f"{a.url}qr.svg" in result.rendered.made and f"{a.url}qr.png" in result.rendered.made
         assert tools.zbar_decode(tmp_path / "site" / a.url / "qr.png") == [BASE + a.url]

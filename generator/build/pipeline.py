@@ -23,7 +23,7 @@ from ..core.config import SiteConfig, load_config
 from ..core.errors import BuildFailed, Problem, Severity, WorkerDied
 from ..core.messages import N_
 from ..output.rendered import Rendered
-from ..output.write import WriteError, WriteStats, output_lock, read_manifest, write_site
+from ..output.write import WriteError, WriteStats, output_lock, read_manifest, staged
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
     from ..site.sitemodel import Site
@@ -158,33 +158,26 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             rendered = Rendered({}, {}, _previous_manifest(output))
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
     from . import permalinks
-    from ..render.render import RenderError, render_site
 
     site = model(config, timings, progress, store, jobs)
     lost = permalinks.check(site, allow_removed=allow_removed)
     if lost:
         raise BuildFailed(lost)
     reuse = rebuild.PageReuse(site, store, output, enabled=store.enabled and write)
-    with _timed(timings, "render", progress):
-        try:
-            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store)
-        except RenderError as exc:
-            raise BuildFailed([Problem(exc.template, exc.line, "template",
-                                       N_("while making /{url}: {error}", url=exc.url, error=exc.message),
-                                       N_("fix the template; the site was not changed"))]) from exc
-    spent = store.take_uncached_times()
-    for name, seconds in store.spent.items():
-        spent[name] = spent.get(name, 0.0) + seconds
-    for name in MEMO_STAGES:
-        if name in spent:
-            timings[name] = spent[name]
     written = None
+    try:
+        if write:
+            # The output is locked and a staging folder made before rendering, so that the
+            # render workers place each page there themselves: no page travels back.
+            with staged(config.output_dir, protected=(config.content_dir,)) as staging:
+                rendered = _render(site, reuse, jobs, store, timings, progress, staging.put)
+                with _timed(timings, "write", progress):
+                    written = staging.finish(rendered)
+        else:
+            rendered = _render(site, reuse, jobs, store, timings, progress, None)
+    except WriteError as exc:
+        raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
     if write:
-        with _timed(timings, "write", progress):
-            try:
-                written = write_site(rendered, config.output_dir, protected=(config.content_dir,))
-            except WriteError as exc:
-                raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
         if (not config.drafts and permalinks.records(config.output_dir, config.content_dir)
                 and permalinks.record(site) and snap is not None):
             snap = rebuild.after_own_write(snap, config)
@@ -198,6 +191,26 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     elif store.enabled:
         store.save()
     return BuildResult(config, rendered, written, timings, False, site)
+
+
+def _render(site: Site, reuse: rebuild.PageReuse, jobs: int | None, store: BuildCache, timings: dict[str, float],
+            progress: Progress | None, place: Callable[[str, bytes], str] | None) -> Rendered:
+    from ..render.render import RenderError, render_site
+
+    with _timed(timings, "render", progress):
+        try:
+            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store, place=place)
+        except RenderError as exc:
+            raise BuildFailed([Problem(exc.template, exc.line, "template",
+                                       N_("while making /{url}: {error}", url=exc.url, error=exc.message),
+                                       N_("fix the template; the site was not changed"))]) from exc
+    spent = store.take_uncached_times()
+    for name, seconds in store.spent.items():
+        spent[name] = spent.get(name, 0.0) + seconds
+    for name in MEMO_STAGES:
+        if name in spent:
+            timings[name] = spent[name]
+    return rendered
 
 
 def configure(content: Path, output: Path, *, base_url: str | None = None, drafts: bool = False,

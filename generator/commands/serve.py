@@ -123,7 +123,7 @@ class Preview:
             self.state.base_path = config.base_path
             self.state.problems = list(result.warnings)
             self.state.builds += 1
-        pages = sum(1 for p in result.rendered.files if p.endswith(".html"))
+        pages = sum(1 for p in result.rendered.made if p.endswith(".html"))
         self.log(N_("built {articles} articles, {pages} pages, {warnings} warning(s) in {seconds} s",
                     articles=len(result.site.articles), pages=pages, warnings=len(result.warnings),
                     seconds=Num(time.perf_counter() - started)))

@@ -14,8 +14,14 @@ class Rendered:
     files: dict[str, bytes]                          # output path → bytes
     copies: dict[str, Path] = field(default_factory=dict)  # output path → file to copy (media)
     kept: dict[str, str] = field(default_factory=dict)     # output path → digest: same as the previous site's file
+    placed: dict[str, str] = field(default_factory=dict)   # output path → digest: rendered, already in staging
 
     @property
     def outputs(self) -> list[str]:
-        """Every file of the site, rendered, copied or kept."""
-        return sorted({*self.files, *self.copies, *self.kept})
+        """Every file of the site, rendered, placed, copied or kept."""
+        return sorted({*self.files, *self.placed, *self.copies, *self.kept})
+
+    @property
+    def made(self) -> list[str]:
+        """The files this build rendered (in memory or already placed in the staging folder)."""
+        return sorted({*self.files, *self.placed})

@@ -35,6 +35,21 @@ class WriteError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self):       # raised in a render worker too, and sent back whole
+        return type(self), (self.message, self.hint)
+
+
+@contextmanager
+def _writing(output: Path) -> Iterator[None]:
+    """An operating system error while writing, told as a :class:`WriteError`."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or output
+        raise WriteError(N_("cannot write {where} ({error})", where=where, error=exc.strerror or str(exc)),
+                         N_("check the free disk space and that you may write in the output folder; "
+                            "the previous site was kept")) from None
+
 
 @dataclass(frozen=True)
 class WriteStats:
@@ -119,39 +134,168 @@ def _pause(point: str) -> None:
 
 
 def write_site(rendered: Rendered, output: Path, *, protected: tuple[Path, ...] = ()) -> WriteStats:
+    """Put *rendered* in the output folder: staged beside it, then swapped in whole."""
+    with staged(output, protected=protected) as staging:
+        return staging.finish(rendered)
+
+
+@contextmanager
+def staged(output: Path, *, protected: tuple[Path, ...] = ()) -> Iterator[Staging]:
+    """The output folder locked and a staging folder ready for the new site.
+
+    Files may be placed into the staging folder (:meth:`Staging.put`, from forked render
+    workers too) before :meth:`Staging.finish` completes it and swaps it in. Whatever
+    goes wrong before the swap, the live site is untouched, and a staging folder made for
+    this build is removed."""
     output = Path(os.path.abspath(output))
     with output_lock(output):
         _pause("locked")
+        staging = None
         try:
-            return _write_locked(rendered, output, protected)
-        except OSError as exc:
-            where = exc.filename or output
-            raise WriteError(N_("cannot write {where} ({error})", where=where, error=exc.strerror or str(exc)),
-                             N_("check the free disk space and that you may write in the output folder; "
-                                "the previous site was kept")) from None
+            with _writing(output):
+                _recover(output)
+                previous = _check_output(output, protected)
+                spare = _spare(output)
+                if spare is not None and output.exists():
+                    staging = Staging(spare, output, previous, _take_manifest(spare), fresh=False)
+                else:
+                    folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+                    os.chmod(folder, 0o755)  # mkdtemp makes it private; a web server must read the site
+                    staging = Staging(folder, output, previous, {}, fresh=True)
+            yield staging
+        finally:
+            if staging is not None and staging.fresh and not staging.swapped:
+                shutil.rmtree(staging.folder, ignore_errors=True)
 
 
-def _write_locked(rendered: Rendered, output: Path, protected: tuple[Path, ...]) -> WriteStats:
-    _recover(output)
-    previous = _check_output(output, protected)
-    spare = _spare(output)
-    if spare is not None and output.exists():
-        staging, have = spare, _take_manifest(spare)
-    else:
-        staging, have = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)), {}
-    try:
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the site
-        manifest = _fill(staging, rendered, output, previous, have, fresh=staging != spare)
-        (staging / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
-        _pause("staged")
-        _swap(staging, output)
-    except BaseException:
-        if staging != spare:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    written = sum(1 for rel, d in manifest.items() if previous.get(rel) != d)
-    removed = len(set(previous) - set(manifest))
-    return WriteStats(written, len(manifest) - written, removed)
+class Staging:
+    """The folder a new site is assembled in, next to the live one (*output*).
+
+    *previous* is the live site's manifest, *have* what the folder already holds (a spare
+    site's manifest; None: unknown, every file is checked). A file already there with the
+    right bytes stays; one the live site has is hard-linked from it (same inode and
+    mtime); others are written. Files are replaced by rename, never rewritten in place,
+    since they may share an inode with the live site. A *fresh* folder (made empty for
+    this build) shares nothing: a new file is written in its place directly.
+    """
+
+    def __init__(self, folder: Path, output: Path, previous: dict[str, str], have: dict[str, str] | None,
+                 fresh: bool):
+        self.folder = folder
+        self.output = output
+        self.previous = previous
+        if have is None:    # unknown contents: digests of what is there are not trusted
+            have = {}
+            for dirpath, _, filenames in os.walk(folder):
+                for name in filenames:
+                    have[Path(dirpath, name).relative_to(folder).as_posix()] = ""
+        self.have = have
+        self.fresh = fresh
+        self.swapped = False
+        self._made: set[Path] = set()
+
+    def put(self, rel: str, data: bytes) -> str:
+        """Place the file *rel* with *data*; its digest (for the manifest)."""
+        digest = file_hash(data)
+        with _writing(self.output):
+            self._place(rel, digest, data, None)
+        return digest
+
+    def _place(self, rel: str, digest: str, data: bytes | None, source: Path | None) -> None:
+        if self.have.get(rel) == digest:     # the spare's own manifest: it already holds these bytes
+            return
+        target = _safe_join(self.folder, rel)
+        if target.parent not in self._made:
+            if target.parent.is_file() or target.parent.is_symlink():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        if self.fresh and data is not None and self.previous.get(rel) != digest:
+            try:
+                with open(target, "xb") as f:
+                    f.write(data)
+                return
+            except OSError:     # something is in the way (a folder of the same name): the careful path
+                pass
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        tmp = target.parent / f".{target.name}.confsite-tmp"
+        tmp.unlink(missing_ok=True)
+        old = self.output / rel
+        linked = False
+        if self.previous.get(rel) == digest and old.is_file() and not old.is_symlink():
+            try:
+                os.link(old, tmp)
+                linked = True
+            except OSError:
+                pass
+        if not linked:
+            if data is not None:
+                tmp.write_bytes(data)
+            elif source is not None:
+                shutil.copyfile(source, tmp)
+            else:
+                raise WriteError(N_("{rel} went missing from {name}/ during the build", rel=rel,
+                                    name=self.output.name), N_("build again (or build with --no-cache)"))
+        os.replace(tmp, target)
+
+    def finish(self, rendered: Rendered) -> WriteStats:
+        """Place the rest of *rendered*, remove what the site no longer has, write the
+        manifest and swap the folder in."""
+        with _writing(self.output):
+            manifest = self._fill(rendered)
+            (self.folder / MARKER).write_text(json.dumps({"files": manifest}, sort_keys=True, indent=0), "utf-8")
+            _pause("staged")
+            _swap(self.folder, self.output)
+            self.swapped = True
+        previous = self.previous
+        written = sum(1 for rel, d in manifest.items() if previous.get(rel) != d)
+        removed = len(set(previous) - set(manifest))
+        return WriteStats(written, len(manifest) - written, removed)
+
+    def _fill(self, rendered: Rendered) -> dict[str, str]:
+        """Make the folder hold exactly the rendered site; return its manifest."""
+        manifest: dict[str, str] = {}
+        for rel in rendered.outputs:
+            if rel in rendered.placed:
+                manifest[rel] = rendered.placed[rel]
+                if len(manifest) == 2:
+                    _pause("writing")     # files are in the staging folder
+                continue
+            data = source = None
+            if rel in rendered.files:
+                data = rendered.files[rel]
+                digest = file_hash(data)
+            elif rel in rendered.copies:
+                source = rendered.copies[rel]
+                digest = file_hash_of(source)
+            else:
+                # Not rendered again: the previous site's file stands, if it is still there.
+                digest = rendered.kept[rel]
+                if self.previous.get(rel) != digest:
+                    raise WriteError(N_("{rel} changed in {name}/ during the build", rel=rel, name=self.output.name),
+                                     N_("build again (or build with --no-cache)"))
+            manifest[rel] = digest
+            if len(manifest) == 2:
+                _pause("writing")     # the first file is in the staging folder
+            self._place(rel, digest, data, source)
+        stale = set(self.have) - set(manifest)
+        for rel in sorted(stale):
+            path = _safe_join(self.folder, rel)
+            try:
+                path.unlink()
+            except IsADirectoryError:
+                shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+        for folder in sorted({_safe_join(self.folder, rel).parent for rel in stale}, key=lambda p: -len(p.parts)):
+            while folder != self.folder:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
+        return manifest
 
 
 def _spare_path(output: Path) -> Path:
@@ -182,96 +326,6 @@ def _take_manifest(folder: Path) -> dict[str, str] | None:
     files = read_manifest(folder)
     (folder / MARKER).unlink(missing_ok=True)
     return files
-
-
-def _fill(staging: Path, rendered: Rendered, output: Path, previous: dict[str, str],
-          have: dict[str, str] | None, fresh: bool = False) -> dict[str, str]:
-    """Make *staging* hold exactly the rendered site; return its manifest.
-
-    A file already there with the right bytes stays; one the live site has is
-    hard-linked from it (same inode and mtime); others are written. Files are replaced by
-    rename, never rewritten in place, since they may share an inode with the live site.
-    A *fresh* staging folder (made empty by this build) shares nothing: a new file that
-    is not linked is written in its place directly.
-    """
-    if have is None:    # unknown contents: digests of what is there are not trusted
-        have = {}
-        for dirpath, _, filenames in os.walk(staging):
-            for name in filenames:
-                rel = Path(dirpath, name).relative_to(staging).as_posix()
-                have[rel] = ""
-    manifest: dict[str, str] = {}
-    made: set[Path] = set()
-    outputs = rendered.outputs
-    for rel in outputs:
-        if rel in rendered.files:
-            data = rendered.files[rel]
-            digest = file_hash(data)
-        elif rel in rendered.copies:
-            source = rendered.copies[rel]
-            digest = file_hash_of(source)
-        else:
-            # Not rendered again: the previous site's file stands, if it is still there.
-            digest = rendered.kept[rel]
-            if previous.get(rel) != digest:
-                raise WriteError(N_("{rel} changed in {name}/ during the build", rel=rel, name=output.name),
-                                 N_("build again (or build with --no-cache)"))
-        manifest[rel] = digest
-        if len(manifest) == 2:
-            _pause("writing")     # the first file is in the staging folder
-        if have.get(rel) == digest:     # the spare's own manifest: it already holds these bytes
-            continue
-        target = _safe_join(staging, rel)
-        if target.parent not in made:
-            if target.parent.is_file() or target.parent.is_symlink():
-                target.parent.unlink()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if fresh and previous.get(rel) != digest and rel in rendered.files:
-            try:
-                with open(target, "xb") as f:
-                    f.write(rendered.files[rel])
-                continue
-            except OSError:     # something is in the way (a folder of the same name): the careful path
-                pass
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        tmp = target.parent / f".{target.name}.confsite-tmp"
-        tmp.unlink(missing_ok=True)
-        old = output / rel
-        linked = False
-        if previous.get(rel) == digest and old.is_file() and not old.is_symlink():
-            try:
-                os.link(old, tmp)
-                linked = True
-            except OSError:
-                pass
-        if not linked:
-            if rel in rendered.files:
-                tmp.write_bytes(rendered.files[rel])
-            elif rel in rendered.copies:
-                shutil.copyfile(rendered.copies[rel], tmp)
-            else:
-                raise WriteError(N_("{rel} went missing from {name}/ during the build", rel=rel, name=output.name),
-                                 N_("build again (or build with --no-cache)"))
-        os.replace(tmp, target)
-    stale = set(have) - set(manifest)
-    for rel in sorted(stale):
-        path = _safe_join(staging, rel)
-        try:
-            path.unlink()
-        except IsADirectoryError:
-            shutil.rmtree(path, ignore_errors=True)
-        except OSError:
-            pass
-    for folder in sorted({_safe_join(staging, rel).parent for rel in stale}, key=lambda p: -len(p.parts)):
-        while folder != staging:
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
-    return manifest
 
 
 def _recover(output: Path) -> None:

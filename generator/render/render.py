@@ -180,13 +180,16 @@ def _bytecode_cache(cache: BuildCache) -> jinja2.BytecodeCache:
 
 
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
-                jobs: int | None = 1, cache: BuildCache | None = None) -> Rendered:
+                jobs: int | None = 1, cache: BuildCache | None = None,
+                place: Callable[[str, bytes], str] | None = None) -> Rendered:
     """Render every route of *site* (or those *only* accepts) and list the files to copy.
 
     *reuse* names the routes whose previous output still stands (output path → digest);
     they are not rendered. *jobs* > 1 renders in that many forked processes (None: one
     per core); the output is the same, in the same order, whatever the number. *cache*
-    is the build's cache (None: nothing is remembered).
+    is the build's cache (None: nothing is remembered). *place(path, bytes)*, where given,
+    takes each page as soon as it is rendered (in the worker that rendered it) and returns
+    its digest: the pages then never travel back to this process.
     """
     cache = cache if cache is not None else BuildCache(None)
     config = site.config
@@ -209,33 +212,40 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
         def make_index() -> None:
             index.update(index_job.get() if index_job is not None else search_files(site, cache))
 
-        pages = _render_all(env, todo, jobs, cache, meanwhile=make_index)
+        pages = _render_all(env, todo, jobs, cache, meanwhile=make_index, place=place)
     finally:
         if index_job is not None:
             index_job.cancel()
+    placed: dict[str, str] = {}
     for route, data in zip(todo, pages):
-        files[route.output] = data
+        if isinstance(data, str):
+            placed[route.output] = data
+        else:
+            files[route.output] = data
     files.update(index)
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
-    return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files})
+    return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files and k not in placed}, placed)
 
 
 def _render_all(env: jinja2.Environment, todo: list[Route], jobs: int | None, cache: BuildCache,
-                meanwhile: Callable[[], None] = lambda: None) -> list[bytes]:
+                meanwhile: Callable[[], None] = lambda: None,
+                place: Callable[[str, bytes], str] | None = None) -> list[bytes | str]:
     """Every route of *todo* rendered, in order, in forked workers when there are enough
-    (the model comes with the fork); ``meanwhile()`` runs in this process meanwhile."""
+    (the model comes with the fork); ``meanwhile()`` runs in this process meanwhile.
+    With *place*, a page is handed to it where it was rendered, and its digest comes back."""
     for name in sorted({r.template for r in todo}):   # compile once, before any fork
         try:
             env.get_template(name)
         except jinja2.TemplateError:
             pass                                       # reported by the route that uses it
 
-    def one(route: Route) -> bytes | tuple[str, int | None, str, str]:
+    def one(route: Route) -> bytes | str | tuple[str, int | None, str, str]:
         try:
-            return render_route(env, route, cache)
+            data = render_route(env, route, cache)
         except RenderError as exc:      # its parts travel back from a worker; raised below
             return exc.template, exc.line, exc.url, exc.message
+        return place(route.output, data) if place is not None else data
 
     pages = parallel.fork_map(one, todo, jobs, serial_below=PARALLEL_FROM, meanwhile=meanwhile, cache=cache)
     for page in pages:
