@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content.markdown import _MAY_LINK, parser, sanitize
+from generator.content.markdown import _may_link, parser, sanitize
 
 
 def html(text: str) -> str:
@@ -48,7 +48,7 @@ def test_ordinary_sentences_stay_text(text: str) -> None:
 # Characters that matter to linkify's pretest (schemes, '@', dots, digits, the endings,
 # "www", "localhost", letters whose case folding reaches ASCII) among Vietnamese text.
 _PIECES = st.sampled_from(["http:", "HTTPS:", "ftp:", "mailto:", "//", "/", ":", "@", ".", ". ", "www", "WWW.",
-                           "localhost", "vn", "gov", "com", "org", "info", "int", "xn--p1ai", "1", "23", "192",
+                           "localhost", "LOCALHOſT", "wWw.", "lo", "calhoſt", "vn", "gov", "com", "org", "info", "int", "xn--p1ai", "1", "23", "192",
                            "ſ", "K", "İ", "Ngày", "Sở Nội vụ", " ", "\n", "–", "“", "”", "(", ")", ",", "đ"])
 
 
@@ -58,4 +58,15 @@ def test_the_quick_pattern_never_hides_an_address(text: str) -> None:
     linkify = parser().linkify
     full = re.search(linkify.re["pretest"], text, flags=re.IGNORECASE) is not None
     if full:
-        assert _MAY_LINK.search(text) is not None, text
+        assert _may_link(text), text
+
+
+def test_case_folding_finds_every_spelling_linkify_would() -> None:
+    """"localhost" and "www." are looked for in the case-folded text: every character that
+    linkify's case-blind match takes for one of their letters folds to that very letter."""
+    for letter in sorted(set("localhostwww.")):
+        same = re.compile(re.escape(letter), re.IGNORECASE)
+        for code in range(0x110000):
+            c = chr(code)
+            if same.fullmatch(c):
+                assert c.casefold() == letter, (letter, hex(code))
