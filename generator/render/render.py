@@ -97,14 +97,22 @@ def environment(config: SiteConfig, theme_assets: dict[str, Asset], cache: Build
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A build makes a new environment: templates are read once, not checked for
+        # changes on every page (four file stats an article page).
+        auto_reload=False,
     )
     catalog = i18n.translations(config.language)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.globals["gettext"] = env.globals["_"] = _remembered_gettext(catalog)
     base = config.base_path
 
+    made: dict[str, str] = {}       # the same few hundred addresses are linked from every page
+
     def url(path: str) -> str:
-        return base + quote(path.lstrip("/"), safe="/#?=&%")
+        found = made.get(path)
+        if found is None:
+            found = made[path] = base + quote(path.lstrip("/"), safe="/#?=&%")
+        return found
 
     def asset(name: str) -> str:
         if name not in theme_assets:
@@ -132,14 +140,23 @@ def _remembered_gettext(catalog) -> Callable:
     """Jinja's new-style ``_()`` (the translation, escaped text in HTML, ``%(name)s``
     filled in) with each translation looked up once: pages call it dozens of times."""
     seen: dict[str, str] = {}
+    plain: dict[tuple[str, bool], str] = {}     # the finished text of a call without values
 
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, message: str, **variables) -> str:
+        escaped = context.eval_ctx.autoescape
+        if not variables:
+            done = plain.get((message, escaped))
+            if done is not None:
+                return done
         text = seen.get(message)
         if text is None:
             text = seen[message] = catalog.gettext(message)
-        if context.eval_ctx.autoescape:
+        if escaped:
             text = Markup(text)
+        if not variables:
+            done = plain[(message, escaped)] = text % variables
+            return done
         return text % variables
 
     return gettext
