@@ -61,17 +61,18 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     # Front-matter first (each document on its own), then the bodies, which need every
     # document's address for their links; both spread over the cores.
     readable = [raw for raw in loaded.documents if raw.front_matter is not None]
-    read = parallel.cached_map(cache, "fields", [digest(raw.digest, raw.rel, raw.display) for raw in readable],
-                               _read_fields, readable, jobs)
+    read = _read_all(readable, config, loaded, cache, jobs)
     drafts: list[_Draft] = []
-    for raw, (values, problems) in zip(readable, read):
+    speculative: list[tuple | None] = []
+    for raw, ((values, problems), body) in zip(readable, read):
         report.extend(problems)
         if values is not None:
             drafts.append(_Draft(raw, dict(values)))
+            speculative.append(body)
 
     documents = {d.raw.rel: config.urls.path("page" if d.raw.is_page else "article", slug=d.fields["slug"])
                  for d in drafts if d.fields.get("slug")}
-    bodies = _bodies(drafts, config, loaded, documents, cache, jobs)
+    bodies = _bodies(drafts, speculative, config, loaded, documents, cache, jobs)
     articles: list[Article] = []
     pages: list[Page] = []
     for d, (body, problems) in zip(drafts, bodies):
@@ -112,27 +113,81 @@ def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem
     return values, tuple(report.problems)
 
 
-def _bodies(drafts: list[_Draft], config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
-            cache: BuildCache | None, jobs: int | None) -> list[tuple[Body, tuple]]:
-    """Each document's body as safe HTML, with the problems met rendering it."""
-    def resolver(raw: RawDocument, recording: bool = False) -> markdown.Resolver:
-        kind = markdown.RecordingResolver if recording else markdown.Resolver
-        return kind(raw.rel, config.base_path, loaded.media, documents)
+def _resolver(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents: dict[str, str],
+              recording: bool = False) -> markdown.Resolver:
+    kind = markdown.RecordingResolver if recording else markdown.Resolver
+    return kind(raw.rel, config.base_path, loaded.media, documents)
 
-    def still_good(d: _Draft, hit: tuple) -> bool:
-        # A cached body stands only if every link it resolved still resolves the same way.
-        found = resolver(d.raw)
-        return all(found.lookup(target) == was for target, was in hit[2])
 
-    def render(d: _Draft) -> tuple:
-        recorder = resolver(d.raw, recording=True)
-        body, problems = markdown.render(d.raw.body, recorder, d.raw.body_line)
-        return body, tuple(problems), tuple(sorted(recorder.lookups.items()))
+def _render_body(raw: RawDocument, config: SiteConfig, loaded: LoadedContent, documents: dict[str, str]) -> tuple:
+    """A body as safe HTML, its problems and every link lookup it made (a pure function of
+    the file and of those lookups' answers)."""
+    recorder = _resolver(raw, config, loaded, documents, recording=True)
+    body, problems = markdown.render(raw.body, recorder, raw.body_line)
+    return body, tuple(problems), tuple(sorted(recorder.lookups.items()))
 
+
+def _body_key(raw: RawDocument, config: SiteConfig) -> str:
     # The body is part of the file: its digest and where the body starts name it.
-    keys = [digest(d.raw.digest, d.raw.rel, config.base_path, str(d.raw.body_line)) for d in drafts]
-    return [(body, problems) for body, problems, _ in
-            parallel.cached_map(cache, "bodies", keys, render, drafts, jobs, still_good)]
+    return digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))
+
+
+def _read_all(readable: list[RawDocument], config: SiteConfig, loaded: LoadedContent, cache: BuildCache | None,
+              jobs: int | None) -> list[tuple[tuple, tuple | None]]:
+    """Each document's front-matter read, and its body rendered in the same pass.
+
+    Bodies need every document's address to resolve links to other documents, and those
+    addresses are only known once all front-matter is read. So a body is rendered here as
+    if no document had an address, with every lookup recorded; :func:`_bodies` keeps it
+    when the real addresses answer those lookups the same way (always, for a body that
+    links to no other document) and renders the rest again. One round of worker
+    processes instead of two. Cached fields and bodies are looked up here first; only
+    documents missing one of them go to the workers."""
+    on = cache is not None and cache.enabled
+    field_keys = [digest(raw.digest, raw.rel, raw.display) for raw in readable]
+    body_keys = [_body_key(raw, config) for raw in readable]
+    fields = [cache.get("fields", k) if on else None for k in field_keys]
+    bodies = [cache.get("bodies", k) if on else None for k in body_keys]
+    todo = [i for i in range(len(readable)) if fields[i] is None or bodies[i] is None]
+
+    def read(i: int) -> tuple[tuple, tuple | None]:
+        raw = readable[i]
+        got = fields[i] if fields[i] is not None else _read_fields(raw)
+        body = bodies[i]
+        if body is None and got[0] is not None:
+            body = _render_body(raw, config, loaded, {})
+        return got, body
+
+    for i, (got, body) in zip(todo, parallel.fork_map(read, todo, jobs, cache=cache)):
+        if on:
+            if fields[i] is None:
+                cache.put("fields", field_keys[i], got)
+            if body is not None and bodies[i] is None:
+                cache.put("bodies", body_keys[i], body)
+        fields[i], bodies[i] = got, body
+    return list(zip(fields, bodies))
+
+
+def _bodies(drafts: list[_Draft], speculative: list[tuple | None], config: SiteConfig, loaded: LoadedContent,
+            documents: dict[str, str], cache: BuildCache | None, jobs: int | None) -> list[tuple[Body, tuple]]:
+    """Each document's body as safe HTML, with the problems met rendering it: the one
+    rendered (or cached) before, where every link it looked up still resolves the same
+    way with the real addresses; rendered again otherwise."""
+    def still_good(d: _Draft, made: tuple | None) -> bool:
+        if made is None:
+            return False
+        found = _resolver(d.raw, config, loaded, documents)
+        return all(found.lookup(target) == was for target, was in made[2])
+
+    again = [i for i, (d, made) in enumerate(zip(drafts, speculative)) if not still_good(d, made)]
+    made_again = parallel.fork_map(lambda i: _render_body(drafts[i].raw, config, loaded, documents), again, jobs,
+                                   cache=cache)
+    results = list(speculative)
+    for i, made in zip(again, made_again):
+        results[i] = made
+        if cache is not None and cache.enabled:
+            cache.put("bodies", _body_key(drafts[i].raw, config), made)
+    return [(made[0], made[1]) for made in results]     # type: ignore[index]
 
 
 def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[str, Any]:
