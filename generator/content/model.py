@@ -135,7 +135,10 @@ class Article:
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     def line(self, field_: str) -> int | None:
-        return dict(self.lines).get(field_)
+        for name, line in reversed(self.lines):     # the last, as a dict of them would keep
+            if name == field_:
+                return line
+        return None
 
     @property
     def year(self) -> int:
