@@ -4,9 +4,11 @@
 tree (render workers included, as the kernel adds waited-for children to the rusage of
 the process that waits) and two memory figures:
 
-* ``tree``: the peak, sampled every 50 ms, of the memory of the process and all its
-  descendants together, each counted by its proportional set size (PSS: a page shared by
-  forked workers counts once in total, not once per worker);
+* ``tree``: the peak of the memory of the process and all its descendants together, each
+  counted by its proportional set size (PSS: a page shared by forked workers counts once
+  in total, not once per worker). The kernel counts PSS page by page (about 40 ms of CPU
+  per GiB), so it is sampled often in the first second and then once a second: a denser
+  sampling would take a good share of a core from the build it measures;
 * ``rss``: the peak resident set of the largest single process (``ru_maxrss``).
 
 Only Linux's /proc is read; elsewhere ``tree`` falls back to ``rss``.
@@ -21,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-SAMPLE_EVERY = 0.05     # seconds between two samples of the process tree's memory
+# Seconds from the start at which the process tree's memory is sampled, then every second.
+SAMPLE_AT = (0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 
 
 def log(*args) -> None:
@@ -70,9 +73,11 @@ class _Sampler(threading.Thread):
         self.pid, self.peak, self.done = pid, 0, threading.Event()
 
     def run(self) -> None:
-        while not self.done.is_set():
+        start = time.perf_counter()
+        for at in (*SAMPLE_AT, *range(2, 1 << 20)):
+            if self.done.wait(max(0.0, at - (time.perf_counter() - start))):
+                return
             self.peak = max(self.peak, tree_memory_kib(self.pid))
-            self.done.wait(SAMPLE_EVERY)
 
 
 def timed(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> dict:
