@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -327,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             missing[gen] = "not installed" + ("" if gen == "hugo" else f" ({peers.INSTALL_HINT})")
         else:
             versions.append(f"{gen} {peers.version(version_cmd)}")
+    # A benchmark stopped with kill still removes its corpora (gigabytes in /dev/shm).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         all_results: dict[int, dict[str, dict]] = {}
         for n in sizes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -83,7 +84,9 @@ class _Sampler(threading.Thread):
 def timed(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> dict:
     """Run *cmd* to its end: wall and CPU seconds, peak memory (MiB) of its tree and of its largest process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A session of its own: stopping the benchmark stops the build and its workers too.
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
     sampler = _Sampler(proc.pid)
     sampler.start()
     # Drain both pipes while it runs: a chatty generator would otherwise block on a full one.
@@ -92,7 +95,12 @@ def timed(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = 
                for n, f in (("out", proc.stdout), ("err", proc.stderr))]
     for r in readers:
         r.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
     wall = time.perf_counter() - start
     sampler.done.set()
     for t in (sampler, *readers):
