@@ -7,8 +7,8 @@ the process that waits) and two memory figures:
 * ``tree``: the peak of the memory of the process and all its descendants together, each
   counted by its proportional set size (PSS: a page shared by forked workers counts once
   in total, not once per worker). The kernel counts PSS page by page (about 40 ms of CPU
-  per GiB), so it is sampled often in the first second and then once a second: a denser
-  sampling would take a good share of a core from the build it measures;
+  per GiB), so it is sampled often in the first second, then every second, and every two
+  after ten: a denser sampling would take a good share of a core from the build it measures;
 * ``rss``: the peak resident set of the largest single process (``ru_maxrss``).
 
 Only Linux's /proc is read; elsewhere ``tree`` falls back to ``rss``.
@@ -24,7 +24,8 @@ import threading
 import time
 from pathlib import Path
 
-# Seconds from the start at which the process tree's memory is sampled, then every second.
+# Seconds from the start at which the process tree's memory is sampled; then every second,
+# and every two seconds after ten.
 SAMPLE_AT = (0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 
 
@@ -75,7 +76,7 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         start = time.perf_counter()
-        for at in (*SAMPLE_AT, *range(2, 1 << 20)):
+        for at in (*SAMPLE_AT, *range(2, 10), *range(10, 1 << 20, 2)):
             if self.done.wait(max(0.0, at - (time.perf_counter() - start))):
                 return
             self.peak = max(self.peak, tree_memory_kib(self.pid))
