@@ -330,6 +330,18 @@ def main(argv: list[str] | None = None) -> int:
             versions.append(f"{gen} {peers.version(version_cmd)}")
     # A benchmark stopped with kill still removes its corpora (gigabytes in /dev/shm).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Each table is printed (and the raw figures saved) as soon as it is measured: a run
+    # stopped during the long 50,000-article build keeps what it had.
+    say(start_machine,
+        "(other work on a shared machine slows every row; the ratios compare builds of the same run)",
+        "peers: " + ("; ".join(versions) or "none") + "".join(f"; {gen} {why}" for gen, why in missing.items()),
+        "")
+    raw: dict = {"sizes": {}, "big": None, "edit_bench": None}
+
+    def save() -> None:
+        if args.json:
+            args.json.write_text(json.dumps(raw, indent=1, default=str), "utf-8")
+
     try:
         all_results: dict[int, dict[str, dict]] = {}
         for n in sizes:
@@ -342,31 +354,29 @@ def main(argv: list[str] | None = None) -> int:
                 if gen not in missing:
                     res[gen] = bench(make_corpus(args.corpus_script, base / f"corpus-{flavor}", n, flavor),
                                      base / gen, args.runs)
-            all_results[n] = res
+            all_results[n] = raw["sizes"][str(n)] = res
+            save()
+            say(*builds_table(res, n), machine_line("when this table was done"), "")
         n = max(sizes)
-        edits = edit_bench(args.work / str(n) / "corpus-confsite" / "content")
+        edits = raw["edit_bench"] = edit_bench(args.work / str(n) / "corpus-confsite" / "content")
         big = None
         if not (args.quick or args.no_big):
+            if not args.keep:
+                shutil.rmtree(args.work / str(n), ignore_errors=True)     # room in memory for the larger one
             hugo_small = all_results[n].get("hugo")
             estimate = median(hugo_small["clean"], "wall") * args.big / n if hugo_small else None
-            big = bench_big(args.corpus_script, args.work / str(args.big), args.big, estimate)
+            big = raw["big"] = bench_big(args.corpus_script, args.work / str(args.big), args.big, estimate)
+            save()
+            say(*big_table(big, args.big, all_results[n]), machine_line("when this table was done"), "")
     finally:
         if not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)
-    out = [start_machine, machine_line("at the end"),
-           "(other work on a shared machine slows every row; the ratios compare builds of the same run)",
-           "peers: " + ("; ".join(versions) or "none") + "".join(
-               f"; {gen} {why}" for gen, why in missing.items()), ""]
-    for size in sizes:
-        out += builds_table(all_results[size], size) + [""]
-    if big:
-        out += big_table(big, args.big, all_results[n]) + [""]
-    out += targets_table(n, all_results[n], missing, big, args.big, edits)
-    print("\n".join(out) + "\n")
-    if args.json:
-        raw = {"sizes": {str(k): v for k, v in all_results.items()}, "big": big, "edit_bench": edits}
-        args.json.write_text(json.dumps(raw, indent=1, default=str), "utf-8")
+    say(*targets_table(n, all_results[n], missing, big, args.big, edits), "")
     return 0
+
+
+def say(*lines: str) -> None:
+    print("\n".join(lines), flush=True)
 
 
 if __name__ == "__main__":
