@@ -88,7 +88,8 @@ def confsite_build(content: Path, output: Path, cache: bool) -> dict:
 
 
 def wipe(output: Path) -> None:
-    for p in (output, output.parent / f".{output.name}.spare", output.parent / ".confsite-cache"):
+    """An output folder, the spare site kept beside it and its build cache."""
+    for p in (output, output.parent / f".{output.name}.spare", output.parent / ".confsite-cache" / output.name):
         shutil.rmtree(p, ignore_errors=True)
 
 
