@@ -249,7 +249,8 @@ def targets_table(n: int, results: dict[str, dict], missing: dict[str, str], big
         # Linear growth, with 10 % to spare: 5.5× from 10,000 to 50,000 articles.
         growth, limit = big["confsite"]["wall"] / c["clean"], 1.1 * big_n / n
         rows.append((f"cold build, {big_n:,} to {n:,} articles", f"≤ {limit:.1f}× (linear: {big_n / n:.1f}×)",
-                     f"{growth:.2f}× ({fmt_s(big['confsite']['wall'])})", growth <= limit))
+                     f"{growth:.2f}× ({fmt_s(big['confsite']['wall'])}; CPU time "
+                     f"{big['confsite']['cpu'] / median(results['confsite']['clean'], 'cpu'):.2f}×)", growth <= limit))
         rows.append((f"peak memory (process tree), {big_n:,} articles", "< 2 GiB",
                      f"{big['confsite']['tree']:,.0f} MiB", big["confsite"]["tree"] < 2048))
     else:
