@@ -6,7 +6,8 @@
 #   make test-fast  the stage tests alone, without browser/tool/kill/slow ones (seconds)
 #   make test-latest   the suite on the newest versions pyproject.toml allows (.venv-latest)
 #   make lock    refresh requirements/lock.txt: newest allowed versions, with hashes
-#   make bench   benchmarks/bench.py
+#   make bench   benchmarks/bench.py: confsite beside Hugo, Pelican and Eleventy (10,000 and 50,000 articles)
+#   make bench-peers  install Pelican (benchmarks/.venv-peers) and Eleventy (benchmarks/peers) for it
 #   make fuzz    the hostile-input property tests; HYPOTHESIS_PROFILE=long make fuzz for the long run
 #   make messages  extract the command line's messages (N_ calls), merge them into the
 #                .po catalogues and compile them (docs/messages.md)
@@ -30,7 +31,7 @@ NPM_STAMP   := node_modules/.confsite-npm-ci
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: site serve test test-fast test-latest lock bench fuzz messages clean distclean venv npm
+.PHONY: site serve test test-fast test-latest lock bench bench-peers bench-peers-lock fuzz messages clean distclean venv npm
 
 # --- Python: a venv with the exact versions of the lock file ---------------------
 # Every runtime and test dependency (and setuptools, to install confsite itself) comes
@@ -92,7 +93,38 @@ test-latest: npm
 	$(LATEST)/bin/python -m pip freeze --disable-pip-version-check --exclude-editable | tr '\n' ' '; echo
 	$(LATEST)/bin/python -m pytest $(PYTEST_ARGS)
 
-bench: venv
+# --- Benchmark peers: the generators confsite is compared with -----------------
+# Each in an environment of its own, never the project's: Pelican (with Markdown) in a venv
+# from the pinned, hashed benchmarks/peers-requirements.txt, Eleventy 3 from the committed
+# npm lock file in benchmarks/peers/. Hugo is Debian's package. `make bench-peers-lock`
+# refreshes the Pelican pins from benchmarks/peers-requirements.in (review the diff).
+
+PEERS_VENV      := benchmarks/.venv-peers
+PEERS_REQ       := benchmarks/peers-requirements.txt
+PEERS_PY_STAMP  := $(PEERS_VENV)/.confsite-peers-installed
+PEERS_NPM_STAMP := benchmarks/peers/node_modules/.confsite-npm-ci
+
+$(PEERS_PY_STAMP): $(PEERS_REQ)
+	test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --disable-pip-version-check --quiet --require-hashes --no-deps -r $(PEERS_REQ)
+	$(PEERS_VENV)/bin/python -m pip check --disable-pip-version-check
+	touch $@
+
+$(PEERS_NPM_STAMP): benchmarks/peers/package.json benchmarks/peers/package-lock.json
+	cd benchmarks/peers && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+bench-peers: $(PEERS_PY_STAMP) $(PEERS_NPM_STAMP)
+
+bench-peers-lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --disable-pip-version-check --quiet '$(PIP_TOOLS)'; }
+	cd benchmarks && ../$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file peers-requirements.txt peers-requirements.in
+
+# 10,000 articles side by side with the peers, then 50,000 (confsite, and Hugo when it is
+# quick); BENCH_ARGS="--quick" for 1,000 articles without the 50,000 (see bench.py --help).
+bench: venv bench-peers
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 # Property tests of hostile and broken content. CI runs them inside `make test` with the
@@ -114,4 +146,4 @@ clean:
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(LATEST) $(LOCK_VENV) node_modules
+	rm -rf $(VENV) $(LATEST) $(LOCK_VENV) node_modules $(PEERS_VENV) benchmarks/peers/node_modules

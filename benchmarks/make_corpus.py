@@ -2,7 +2,7 @@
 """Make a synthetic archive of Vietnamese emulation-cluster conference reports.
 
     python benchmarks/make_corpus.py OUT --articles 1000 [--seed 7] [--words 600]
-                                         [--flavor confsite|hugo|pelican]
+                                         [--flavor confsite|hugo|pelican|eleventy]
 
 OUT/content/ receives a content folder: site.yaml, clusters.yaml, one Markdown file per
 report (year-end reviews with scores, awards and the units elected chair and vice-chair of
@@ -11,9 +11,12 @@ department), attendees, and SVG score charts and banners under media/ that the r
 show as images. The same seed and size always give the same bytes, so two builds, two
 machines or two generators can be compared on the same work.
 
-The ``hugo`` and ``pelican`` flavors write the same articles (title, date, cluster,
-tags, body) in the layout those generators read, for benchmarks/bench.py; they carry no
-templates or settings of their own.
+The ``hugo``, ``pelican`` and ``eleventy`` flavors write the same articles (title, date,
+cluster, tags, body) in the layout those generators read, for benchmarks/bench.py. Hugo's
+and Pelican's carry no templates or settings of their own (bench.py adds them); Eleventy
+has no site without a configuration, so its flavor also writes a minimal comparable one
+(eleventy.config.mjs and Nunjucks templates: article pages, cluster and tag lists of 20
+articles a page, the home page and a feed).
 
 Only the standard library is used: the tests and the benchmarks run this file with any
 Python >= 3.11.
@@ -370,6 +373,98 @@ def other_document(rep: Report, flavor: str) -> tuple[str, str]:
     return f"content/{rep.slug}.md", text + rep.body
 
 
+# --- Eleventy: the articles, plus the smallest site comparable to Hugo's in bench.py ---
+
+ELEVENTY_CONFIG = """\
+// A minimal site for benchmarks/bench.py, written by benchmarks/make_corpus.py: article
+// pages, cluster and tag lists (20 articles a page), the home page and a feed.
+export default function (eleventyConfig) {
+  const slugify = eleventyConfig.getFilter("slugify");
+  const newestFirst = (a, b) => b.date - a.date;
+  eleventyConfig.addFilter("dmy", (d) =>
+    `${String(d.getUTCDate()).padStart(2, "0")}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${d.getUTCFullYear()}`);
+  eleventyConfig.addCollection("articles", (api) => api.getFilteredByGlob("content/posts/*.md").sort(newestFirst));
+  // One entry per list page, for a single pagination over all of them (terms.njk).
+  eleventyConfig.addCollection("termPages", (api) => {
+    const groups = new Map();
+    for (const post of api.getFilteredByGlob("content/posts/*.md")) {
+      const terms = [["clusters", post.data.cluster], ...(post.data.tags || []).map((t) => ["tags", t])];
+      for (const [kind, name] of terms) {
+        const key = `${kind}/${slugify(name)}`;
+        if (!groups.has(key)) groups.set(key, { name, posts: [] });
+        groups.get(key).posts.push(post);
+      }
+    }
+    const pages = [];
+    for (const [key, { name, posts }] of [...groups].sort()) {
+      posts.sort(newestFirst);
+      for (let i = 0; i * 20 < posts.length; i++) {
+        pages.push({ name, url: `/${key}/` + (i ? `page/${i + 1}/` : ""), posts: posts.slice(i * 20, i * 20 + 20) });
+      }
+    }
+    return pages;
+  });
+  return { dir: { input: "content", includes: "_includes" }, markdownTemplateEngine: false };
+}
+"""
+
+ELEVENTY_TEMPLATES = {
+    "_includes/base.njk": """\
+<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>{{ title }} · Tin hội nghị thi đua, khen thưởng ngành Nội vụ</title></head><body>
+<header><a href="/">Tin hội nghị thi đua, khen thưởng ngành Nội vụ</a></header>
+<main>{{ content | safe }}</main></body></html>
+""",
+    "_includes/article.njk": """\
+---
+layout: base.njk
+---
+<article><h1>{{ title }}</h1>
+<p><time>{{ page.date | dmy }}</time> · <a href="/clusters/{{ cluster | slugify }}/">{{ cluster }}</a></p>
+{{ content | safe }}</article>
+""",
+    "posts/posts.11tydata.json": '{"layout": "article.njk"}\n',
+    "index.njk": """\
+---
+layout: base.njk
+title: Trang chủ
+---
+<ul>
+{% for post in collections.articles.slice(0, 20) %}<li><a href="{{ post.url }}">{{ post.data.title }}</a></li>
+{% endfor %}</ul>
+""",
+    "terms.njk": """\
+---
+layout: base.njk
+pagination: {data: collections.termPages, size: 1, alias: term, addAllPagesToCollections: false}
+permalink: "{{ term.url }}"
+eleventyComputed: {title: "{{ term.name }}"}
+---
+<h1>{{ term.name }}</h1><ul>
+{% for post in term.posts %}<li><a href="{{ post.url }}">{{ post.data.title }}</a> {{ post.date | dmy }}</li>
+{% endfor %}</ul>
+""",
+    "feed.njk": """\
+---
+permalink: /feed.xml
+eleventyExcludeFromCollections: true
+---
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Tin hội nghị thi đua, khen thưởng ngành Nội vụ</title>
+<link>https://snv.example.gov.vn/tin/</link>
+{% for post in collections.articles %}<item><title>{{ post.data.title }}</title><link>https://snv.example.gov.vn/tin{{ post.url }}</link><pubDate>{{ post.date.toUTCString() }}</pubDate></item>
+{% endfor %}</channel></rss>
+""",
+}
+
+
+def eleventy_document(rep: Report) -> tuple[str, str]:
+    cluster = rep.cluster[1] if rep.cluster else "Tin tức"
+    text = (f"---\ntitle: {quoted(rep.title)}\ndate: {rep.date.isoformat()}\ncluster: {quoted(cluster)}\n"
+            f"tags: [{', '.join(quoted(t) for t in rep.tags)}]\n---\n\n")
+    return f"content/posts/{rep.slug}.md", text + rep.body
+
+
 def write_corpus(out: Path, articles: int, seed: int = 7, words: int = 600, flavor: str = "confsite") -> int:
     """Write the corpus under *out*; returns the number of articles written."""
     corpus = Corpus(seed, words)
@@ -383,6 +478,10 @@ def write_corpus(out: Path, articles: int, seed: int = 7, words: int = 600, flav
         files.update({f"content/{path}": svg for path, svg in corpus.media.items()})
     elif flavor in ("hugo", "pelican"):
         files.update(other_document(rep, flavor) for rep in reports)
+    elif flavor == "eleventy":
+        files["eleventy.config.mjs"] = ELEVENTY_CONFIG
+        files.update({f"content/{rel}": text for rel, text in ELEVENTY_TEMPLATES.items()})
+        files.update(eleventy_document(rep) for rep in reports)
     else:
         raise ValueError(f"unknown flavor {flavor!r}")
     for rel, text in files.items():
@@ -398,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", type=int, default=1000, help="how many articles (default 1000)")
     ap.add_argument("--seed", type=int, default=7, help="the same seed gives the same corpus (default 7)")
     ap.add_argument("--words", type=int, default=600, help="about how many words per article body")
-    ap.add_argument("--flavor", choices=("confsite", "hugo", "pelican"), default="confsite")
+    ap.add_argument("--flavor", choices=("confsite", "hugo", "pelican", "eleventy"), default="confsite")
     args = ap.parse_args(argv)
     if args.articles < 1:
         ap.error("--articles must be at least 1")
