@@ -90,7 +90,7 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
 
     timings = timings if timings is not None else {}
     with _timed(timings, "load", progress):
-        loaded = load(config)
+        loaded = load(config, cache)
     with _timed(timings, "validate", progress):
         content = validate(loaded, config, cache, jobs)
     with _timed(timings, "model", progress):

@@ -5,8 +5,8 @@ Two questions, both answered from the persistent cache (``cache.py``):
 * Did any input change since the last build? ``snapshot`` takes the size, mtime and
   inode of every file of the content folder and the theme; when they match the last
   build's (and the output folder is the one that build wrote) there is nothing to do.
-  A file whose mtime was too close to the last snapshot is never trusted ("racy", as
-  git calls it): the build then runs and compares contents.
+  A file whose mtime or ctime was too close to the last snapshot is never trusted
+  ("racy", as git calls it; ``cache.settled``): the build then runs and compares contents.
 * Which pages must be rendered again? A page's *signature* is a digest of everything it
   is made from: its template (with what it extends, includes and imports:
   ``template_digests``), the site-wide facts every page may show (``global_digest``), and
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..cache.cache import BuildCache, code_version
+from ..cache.cache import BuildCache, code_version, settled
 from ..core.bundle import bundled_templates
 from ..core.config import SiteConfig
 from ..core.hashing import digest
@@ -35,8 +35,6 @@ if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or th
     from ..site.sitemodel import Site
     from ..render.theme import Asset
 
-RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
-
 
 # -- the no-op check --------------------------------------------------------------------
 
@@ -49,7 +47,7 @@ def _stat_lines(root: Path, label: str) -> Iterable[str]:
                 st = os.stat(full)
             except OSError:
                 continue
-            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.record)
@@ -62,15 +60,16 @@ def snapshot(config: SiteConfig, options: str) -> dict:
     taken = time.time_ns()
     lines = [code_version(), options, repr(config)]
     own = []
-    newest = 0
+    trusted = True
     for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
         for line in _stat_lines(root, label):
             if label == "content" and line.split(":", 2)[1] in OWN_FILES:
                 own.append(line)
                 continue
             lines.append(line)
-            newest = max(newest, int(line.rsplit(":", 2)[1]))
-    return {"files": digest("\n".join(lines)), "own": own, "trusted": newest < taken - RACY_NS}
+            ctime, mtime = line.rsplit(":", 3)[1:3]
+            trusted = trusted and settled(int(mtime), int(ctime), taken)
+    return {"files": digest("\n".join(lines)), "own": own, "trusted": trusted}
 
 
 def after_own_write(snap: dict, config: SiteConfig) -> dict:
@@ -81,7 +80,7 @@ def after_own_write(snap: dict, config: SiteConfig) -> dict:
             st = os.stat(config.content_dir / name)
         except OSError:
             continue
-        own.append(f"content:{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        own.append(f"content:{name}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}")
     return {**snap, "own": own}
 
 

@@ -60,7 +60,7 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     report.extend(loaded.problems)
     # Front-matter first (each document on its own), then the bodies, which need every
     # document's address for their links; both spread over the cores.
-    readable = [raw for raw in loaded.documents if raw.front_matter is not None]
+    readable = [raw for raw in loaded.documents if raw.has_front_matter]
     read = parallel.cached_map(cache, "fields", [digest(raw.digest, raw.rel, raw.display) for raw in readable],
                                _read_fields, readable, jobs)
     drafts: list[_Draft] = []
