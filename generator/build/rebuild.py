@@ -2,8 +2,8 @@
 
 Two questions, both answered from the persistent cache (``cache.py``):
 
-* Did any input change since the last build? ``snapshot`` takes the size, mtime and
-  inode of every file of the content folder and the theme; when they match the last
+* Did any input change since the last build? ``snapshot`` takes the size, mtime, ctime
+  and inode of every file of the content folder and the theme; when they match the last
   build's (and the output folder is the one that build wrote) there is nothing to do.
   A file whose mtime or ctime was too close to the last snapshot is never trusted
   ("racy", as git calls it; ``cache.settled``): the build then runs and compares contents.
@@ -12,6 +12,11 @@ Two questions, both answered from the persistent cache (``cache.py``):
   ``template_digests``), the site-wide facts every page may show (``global_digest``), and
   the route's ``deps`` resolved to digests (``render/signatures.py``). A page whose
   signature is the one recorded for the file in the previous output is kept as it is.
+  A build that writes nothing (``confsite check``) renders only the pages whose
+  signature differs from its previous run's: the others rendered without error then.
+
+``confsite check`` keeps a cache of its own (``check_cache``): with nothing changed
+since its last run (the same snapshot), its report is that run's (``checked``).
 """
 from __future__ import annotations
 
@@ -195,6 +200,26 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
     return digest(*parts)
 
 
+def check_cache(config: SiteConfig) -> BuildCache:
+    """The cache of ``confsite check``: beside the content folder, as a build's is beside
+    its output (``.confsite-cache/check``), never inside it (that would be an input)."""
+    return BuildCache(Path(os.path.abspath(config.content_dir)).parent / ".confsite-cache" / "check")
+
+
+def checked(cache: BuildCache, snap: dict) -> dict | None:
+    """The report of the last check when no input changed since it, else None."""
+    last = cache.table("state").get("check")
+    if not isinstance(last, dict) or not snap["trusted"] or last.get("snapshot") != (snap["files"], snap["own"]):
+        return None
+    return last.get("report")
+
+
+def remember_check(cache: BuildCache, snap: dict, report: dict) -> None:
+    state = dict(cache.table("state"))
+    state["check"] = {"snapshot": (snap["files"], snap["own"]) if snap["trusted"] else None, "report": report}
+    cache.replace("state", state)
+
+
 class PageReuse:
     """Which pages the previous output still holds: called by render with the routes to
     make, it signs each (``render/signatures.py`` with the template digests and the
@@ -202,13 +227,14 @@ class PageReuse:
     ones the previous build recorded; they are not rendered again. After the write,
     :meth:`remember` records this build's signatures. The one place of the reuse logic."""
 
-    def __init__(self, site: Site, cache: BuildCache, output: Path, *, enabled: bool):
+    def __init__(self, site: Site, cache: BuildCache, output: Path | None, *, enabled: bool):
         self.site = site
         self.cache = cache
         self.enabled = enabled
+        self.output = output        # None: nothing is written (check): a page is its signature
         self.signatures: dict[str, str] = {}
         self.previous = cache.table("routes") if enabled else {}
-        self.previous_files = (read_manifest(output) or {}) if self.previous else {}
+        self.previous_files = (read_manifest(output) or {}) if self.previous and output is not None else {}
 
     def __call__(self, env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
         if not self.enabled:
@@ -220,11 +246,14 @@ class PageReuse:
             sig = self.signatures[r.output] = signer.sign(r)
             # Kept only when the file in the output is the very one this signature made.
             before = self.previous.get(r.output)
-            if before is not None and before == (sig, self.previous_files.get(r.output)):
+            if self.output is None:
+                if before is not None and before == (sig, None):
+                    kept[r.output] = ""
+            elif before is not None and before == (sig, self.previous_files.get(r.output)):
                 kept[r.output] = before[1]
         return kept
 
-    def remember(self, output: Path) -> None:
+    def remember(self, output: Path | None) -> None:
         """Record each page's signature with the file the output now holds for it."""
-        now = read_manifest(output) or {}
+        now = (read_manifest(output) or {}) if output is not None else {}
         self.cache.replace("routes", {k: (v, now.get(k)) for k, v in self.signatures.items()})
