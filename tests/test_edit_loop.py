@@ -214,3 +214,25 @@ def test_serve_rebuilds_after_edit_after_edit_as_a_clean_build(tmp_path):
             shutil.rmtree(tmp_path / "clean")
     finally:
         preview.close()
+
+
+def test_pages_rendered_again_read_their_bodies_from_the_cache_or_make_them_again(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    _built(root, tmp_path)
+    assert build(root, tmp_path / "site")[0] == 0
+    # Every article page is made again (its template changed); the bodies come from the cache.
+    (root / "templates").mkdir()
+    (root / "templates/article.html").write_text(
+        "{% extends 'theme/article.html' %}{% block article_body %}<div class=\"moi\">{{ article.body.html|safe }}"
+        "</div>{% endblock %}", "utf-8")
+    _settle()
+    _same_as_clean(root, tmp_path)
+    assert "class=\"moi\"" in next((tmp_path / "site/bai-viet").rglob("index.html")).read_text("utf-8")
+    # The bodies' table lost (the small table that stands for it kept): each body is made again.
+    shutil.rmtree(tmp_path / ".confsite-cache/site/bodies")
+    (root / "templates/article.html").write_text(
+        "{% extends 'theme/article.html' %}{% block article_body %}<div class=\"moi-nua\">{{ article.body.html|safe }}"
+        "</div>{% endblock %}", "utf-8")
+    _settle()
+    _same_as_clean(root, tmp_path)
+    assert "class=\"moi-nua\"" in next((tmp_path / "site/bai-viet").rglob("index.html")).read_text("utf-8")

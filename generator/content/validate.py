@@ -6,6 +6,7 @@ safe HTML here, because only then are their media references known and checked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from posixpath import basename, splitext
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..core.hashing import digest
 from ..core.config import SiteConfig
 from ..core.errors import Problem, Report, suggestion
 from .fields import Fields
+from .lazy import LazyBody
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
 from ..core.messages import N_
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
@@ -131,8 +133,30 @@ def _bodies(drafts: list[_Draft], config: SiteConfig, loaded: LoadedContent, doc
 
     # The body is part of the file: its digest and where the body starts name it.
     keys = [digest(d.raw.digest, d.raw.rel, config.base_path, str(d.raw.body_line)) for d in drafts]
-    return [(body, problems) for body, problems, _ in
-            parallel.cached_map(cache, "bodies", keys, render, drafts, jobs, still_good)]
+    # A hit in the small table "body-meta" (fingerprint, media, problems, links) stands for
+    # the body without reading "bodies": its HTML and text are read when a page shows them.
+    out: list[Any] = [None] * len(drafts)
+    on = cache is not None and cache.enabled
+    todo = []
+    for i, (d, key) in enumerate(zip(drafts, keys)):
+        meta = cache.get("body-meta", key) if on else None
+        if meta is not None and still_good(d, meta):
+            cache.used("bodies", key)
+            out[i] = (LazyBody(*meta[0], partial(_cached_body, cache, key, partial(render, d))), meta[1])
+        else:
+            todo.append(i)
+    made = parallel.cached_map(cache, "bodies", [keys[i] for i in todo], render, [drafts[i] for i in todo], jobs,
+                               still_good)
+    for i, (body, problems, lookups) in zip(todo, made):
+        out[i] = (body, problems)
+        if on:
+            cache.put("body-meta", keys[i], ((body.media, body.fingerprint), problems, lookups))
+    return out
+
+
+def _cached_body(cache: BuildCache, key: str, render) -> Body:
+    hit = cache.get("bodies", key)
+    return hit[0] if hit is not None else render()[0]
 
 
 def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[str, Any]:
