@@ -95,7 +95,7 @@ def _checked(config, tr: Translator) -> dict:
     else:
         site = result.site
         drafts = {a.display for a in (*site.articles, *site.pages) if a.draft}
-        report = {"warnings": list(result.warnings), "advice": list(advise(site)), "spellings": spellings.lines(site),
+        report = {"warnings": list(result.warnings), "advice": list(advise(site, store)), "spellings": spellings.lines(site),
                   "articles": len(site.articles), "drafts": drafts}
     rebuild.remember_check(store, snap, report)
     store.save()
