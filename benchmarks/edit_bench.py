@@ -108,6 +108,8 @@ async def _reload_latencies(live: int, files: list[Path], runs: int, first: int)
             raise SystemExit("the livereload websocket closed")
         if json.loads(message).get("command") == "hello":
             break
+    # A page that says where it is gets the reloads.
+    await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1/{live}/", "plugins": {}}))
     out = []
     for i in range(runs):
         await asyncio.sleep(0.5)        # an editor does not save twice within the watcher's settling time
