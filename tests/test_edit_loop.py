@@ -236,3 +236,42 @@ def test_pages_rendered_again_read_their_bodies_from_the_cache_or_make_them_agai
     _settle()
     _same_as_clean(root, tmp_path)
     assert "class=\"moi-nua\"" in next((tmp_path / "site/bai-viet").rglob("index.html")).read_text("utf-8")
+
+
+def test_the_watcher_sees_saves_new_folders_and_not_swap_files(tmp_path):
+    import threading
+
+    from generator.commands.serve import Watcher
+
+    root = copy_fixture("basic", tmp_path / "content")
+    seen: list[list[str]] = []
+    got = threading.Event()
+
+    def changed(paths: list[str]) -> None:
+        seen.append(paths)
+        got.set()
+
+    watcher = Watcher(lambda: [root], changed)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(10)
+
+        def saved(action) -> list[str]:
+            got.clear()
+            seen.clear()
+            action()
+            assert got.wait(10), "no change seen"
+            time.sleep(0.3)         # nothing more comes for one burst of saves
+            return [p for paths in seen for p in paths]
+
+        path = root / ARTICLE
+        assert str(path) in saved(lambda: path.write_text(path.read_text("utf-8") + "\nCâu.\n", "utf-8"))
+        new = root / "reports/moi/bai.md"
+        assert any(p.startswith(str(root / "reports/moi")) for p in saved(lambda: new.parent.mkdir()))
+        assert str(new) in saved(lambda: new.write_text(article("Bài mới"), "utf-8"))
+        got.clear()
+        (root / "reports/moi/.bai.md.swp").write_text("x", "utf-8")
+        assert not got.wait(0.6)
+    finally:
+        watcher.stopping.set()
+        watcher.join(5)

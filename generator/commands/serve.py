@@ -245,10 +245,12 @@ class Watcher(threading.Thread):
         self.roots = roots
         self.changed = changed
         self.stopping = threading.Event()
+        self.ready = threading.Event()      # set once a change would be seen
 
     def run(self) -> None:
         notices = Inotify.start(self.roots())
         if notices is not None:
+            self.ready.set()
             try:
                 self._notified(notices)
             finally:
@@ -274,6 +276,7 @@ class Watcher(threading.Thread):
 
     def _poll(self) -> None:
         before = snapshot(self.roots())
+        self.ready.set()
         while not self.stopping.wait(POLL_SECONDS):
             now = snapshot(self.roots())
             if now == before:
@@ -331,15 +334,18 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             (r"/.*", SiteHandler, {"preview": preview}),
         ])
         live_app = web.Application([(r"/livereload", LiveReloadHandler)])
+        # Watching before serving: an edit made as soon as a page is open is seen.
+        watcher = Watcher(preview.watched, on_change)
+        watcher.start()
+        watcher.ready.wait(60)
         try:
             site_server = site_app.listen(port, address=host)
             live_server = live_app.listen(livereload_port, address=host)
         except OSError as exc:
+            watcher.stopping.set()
             log(N_("cannot listen on {host}:{port}: {error}; choose another --port", host=host, port=port,
                    error=exc.strerror))
             return 1
-        watcher = Watcher(preview.watched, on_change)
-        watcher.start()
         url = f"http://{host}:{port}{preview.state.base_path}"
         log(N_("serving {url} (drafts included; Ctrl+C to stop)", url=url))
         if open_browser:
