@@ -46,12 +46,16 @@ def log(line: str) -> None:
 
 def timed(*args: str) -> dict:
     """Like :func:`confsite`, with the CPU time and peak memory of the process tree."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", *args], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    import tempfile
+
+    with tempfile.TemporaryFile() as errors:     # not a pipe: a check's thousands of warnings would fill it
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", *args], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        err = errors.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"confsite {' '.join(args)} failed ({code}):\n{err[-3000:]}")
