@@ -40,7 +40,12 @@ def test_check_passes_on_bundled_content_and_writes_nothing(work: Path) -> None:
     proc = confsite("check", cwd=work)
     assert proc.returncode == 0, proc.stderr
     assert "check passed: 6 articles" in proc.stdout
-    assert sorted(p.relative_to(work) for p in work.rglob("*")) == before
+    # No site and nothing in the content folder: only check's own cache, beside it, as a build's is.
+    after = sorted(p.relative_to(work) for p in work.rglob("*"))
+    assert [p for p in after if p.parts[0] != ".confsite-cache"] == before
+    assert Path(".confsite-cache/check") in after
+    again = confsite("check", cwd=work)
+    assert (again.returncode, again.stdout, again.stderr) == (proc.returncode, proc.stdout, proc.stderr)
 
 
 @pytest.mark.slow

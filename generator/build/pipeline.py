@@ -90,7 +90,7 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
 
     timings = timings if timings is not None else {}
     with _timed(timings, "load", progress):
-        loaded = load(config)
+        loaded = load(config, cache)
     with _timed(timings, "validate", progress):
         content = validate(loaded, config, cache, jobs)
     with _timed(timings, "model", progress):
@@ -120,27 +120,31 @@ def _no_cycle_collection():
 
 
 def build(config: SiteConfig, *, write: bool = True, progress: Progress | None = None,
-          allow_removed: bool = False, cache: bool = True, jobs: int | None = None) -> BuildResult:
+          allow_removed: bool = False, cache: bool | BuildCache = True, jobs: int | None = None,
+          index: bool = True) -> BuildResult:
     with _no_cycle_collection():
         try:
-            return _build(config, write=write, progress=progress, allow_removed=allow_removed, cache=cache, jobs=jobs)
+            return _build(config, write=write, progress=progress, allow_removed=allow_removed, cache=cache, jobs=jobs,
+                          index=index)
         except WorkerDied as exc:
             raise BuildFailed([Problem(str(config.content_dir), None, "", exc.args[0] if exc.args else str(exc),
                                        N_("build again with --jobs 1 to see which file causes it; "
                                           "the site was not changed"))]) from exc
 
 
-def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_removed: bool, cache: bool,
-           jobs: int | None) -> BuildResult:
+def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_removed: bool,
+           cache: bool | BuildCache, jobs: int | None, index: bool = True) -> BuildResult:
     """Build the site; a written production build also records its addresses in the
     manifest of published URLs, after checking that none published before is lost.
 
     ``cache=False`` (and ``write=False``) neither reads nor writes the build cache; *jobs*
-    is the number of render processes (None: one per core)."""
+    is the number of render processes (None: one per core). A cache given as an object
+    is used even without writing (``confsite check`` keeps one of its own); ``index=False``
+    makes no search index (check)."""
     timings: dict[str, float] = {}
     # Only a build that writes its output folder keeps a cache beside it: `check` and
     # `publish` (which writes releases itself) leave no folder behind.
-    store = BuildCache.for_config(config, enabled=cache and write)
+    store = cache if isinstance(cache, BuildCache) else BuildCache.for_config(config, enabled=cache and write)
     output = Path(config.output_dir)
     options = f"jobs-independent;write={write}"
     snap = None
@@ -163,18 +167,18 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     lost = permalinks.check(site, allow_removed=allow_removed)
     if lost:
         raise BuildFailed(lost)
-    reuse = rebuild.PageReuse(site, store, output, enabled=store.enabled and write)
+    reuse = rebuild.PageReuse(site, store, output if write else None, enabled=store.enabled)
     written = None
     try:
         if write:
             # The output is locked and a staging folder made before rendering, so that the
             # render workers place each page there themselves: no page travels back.
             with staged(config.output_dir, protected=(config.content_dir,)) as staging:
-                rendered = _render(site, reuse, jobs, store, timings, progress, staging.put)
+                rendered = _render(site, reuse, jobs, store, timings, progress, staging.put, index)
                 with _timed(timings, "write", progress):
                     written = staging.finish(rendered)
         else:
-            rendered = _render(site, reuse, jobs, store, timings, progress, None)
+            rendered = _render(site, reuse, jobs, store, timings, progress, None, index)
     except WriteError as exc:
         raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
     if write:
@@ -189,17 +193,18 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
                     rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
                 store.save()
     elif store.enabled:
+        reuse.remember(None)
         store.save()
     return BuildResult(config, rendered, written, timings, False, site)
 
 
 def _render(site: Site, reuse: rebuild.PageReuse, jobs: int | None, store: BuildCache, timings: dict[str, float],
-            progress: Progress | None, place: Callable[[str, bytes], str] | None) -> Rendered:
+            progress: Progress | None, place: Callable[[str, bytes], str] | None, index: bool) -> Rendered:
     from ..render.render import RenderError, render_site
 
     with _timed(timings, "render", progress):
         try:
-            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store, place=place)
+            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store, place=place, index=index)
         except RenderError as exc:
             raise BuildFailed([Problem(exc.template, exc.line, "template",
                                        N_("while making /{url}: {error}", url=exc.url, error=exc.message),

@@ -2,16 +2,21 @@
 
 Two questions, both answered from the persistent cache (``cache.py``):
 
-* Did any input change since the last build? ``snapshot`` takes the size, mtime and
-  inode of every file of the content folder and the theme; when they match the last
+* Did any input change since the last build? ``snapshot`` takes the size, mtime, ctime
+  and inode of every file of the content folder and the theme; when they match the last
   build's (and the output folder is the one that build wrote) there is nothing to do.
-  A file whose mtime was too close to the last snapshot is never trusted ("racy", as
-  git calls it): the build then runs and compares contents.
+  A file whose mtime or ctime was too close to the last snapshot is never trusted
+  ("racy", as git calls it; ``cache.settled``): the build then runs and compares contents.
 * Which pages must be rendered again? A page's *signature* is a digest of everything it
   is made from: its template (with what it extends, includes and imports:
   ``template_digests``), the site-wide facts every page may show (``global_digest``), and
   the route's ``deps`` resolved to digests (``render/signatures.py``). A page whose
   signature is the one recorded for the file in the previous output is kept as it is.
+  A build that writes nothing (``confsite check``) renders only the pages whose
+  signature differs from its previous run's: the others rendered without error then.
+
+``confsite check`` keeps a cache of its own (``check_cache``): with nothing changed
+since its last run (the same snapshot), its report is that run's (``checked``).
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from ..cache.cache import BuildCache, code_version
+from ..cache.cache import BuildCache, code_version, settled
 from ..core.bundle import bundled_templates
 from ..core.config import SiteConfig
 from ..core.hashing import digest
@@ -35,8 +40,6 @@ if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or th
     from ..site.sitemodel import Site
     from ..render.theme import Asset
 
-RACY_NS = 100_000_000        # mtimes within 0.1 s of a snapshot are not trusted
-
 
 # -- the no-op check --------------------------------------------------------------------
 
@@ -49,7 +52,7 @@ def _stat_lines(root: Path, label: str) -> Iterable[str]:
                 st = os.stat(full)
             except OSError:
                 continue
-            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.record)
@@ -62,15 +65,16 @@ def snapshot(config: SiteConfig, options: str) -> dict:
     taken = time.time_ns()
     lines = [code_version(), options, repr(config)]
     own = []
-    newest = 0
+    trusted = True
     for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
         for line in _stat_lines(root, label):
             if label == "content" and line.split(":", 2)[1] in OWN_FILES:
                 own.append(line)
                 continue
             lines.append(line)
-            newest = max(newest, int(line.rsplit(":", 2)[1]))
-    return {"files": digest("\n".join(lines)), "own": own, "trusted": newest < taken - RACY_NS}
+            ctime, mtime = line.rsplit(":", 3)[1:3]
+            trusted = trusted and settled(int(mtime), int(ctime), taken)
+    return {"files": digest("\n".join(lines)), "own": own, "trusted": trusted}
 
 
 def after_own_write(snap: dict, config: SiteConfig) -> dict:
@@ -81,7 +85,7 @@ def after_own_write(snap: dict, config: SiteConfig) -> dict:
             st = os.stat(config.content_dir / name)
         except OSError:
             continue
-        own.append(f"content:{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        own.append(f"content:{name}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}")
     return {**snap, "own": own}
 
 
@@ -196,6 +200,26 @@ def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
     return digest(*parts)
 
 
+def check_cache(config: SiteConfig) -> BuildCache:
+    """The cache of ``confsite check``: beside the content folder, as a build's is beside
+    its output (``.confsite-cache/check``), never inside it (that would be an input)."""
+    return BuildCache(Path(os.path.abspath(config.content_dir)).parent / ".confsite-cache" / "check")
+
+
+def checked(cache: BuildCache, snap: dict) -> dict | None:
+    """The report of the last check when no input changed since it, else None."""
+    last = cache.table("state").get("check")
+    if not isinstance(last, dict) or not snap["trusted"] or last.get("snapshot") != (snap["files"], snap["own"]):
+        return None
+    return last.get("report")
+
+
+def remember_check(cache: BuildCache, snap: dict, report: dict) -> None:
+    state = dict(cache.table("state"))
+    state["check"] = {"snapshot": (snap["files"], snap["own"]) if snap["trusted"] else None, "report": report}
+    cache.replace("state", state)
+
+
 class PageReuse:
     """Which pages the previous output still holds: called by render with the routes to
     make, it signs each (``render/signatures.py`` with the template digests and the
@@ -203,13 +227,14 @@ class PageReuse:
     ones the previous build recorded; they are not rendered again. After the write,
     :meth:`remember` records this build's signatures. The one place of the reuse logic."""
 
-    def __init__(self, site: Site, cache: BuildCache, output: Path, *, enabled: bool):
+    def __init__(self, site: Site, cache: BuildCache, output: Path | None, *, enabled: bool):
         self.site = site
         self.cache = cache
         self.enabled = enabled
+        self.output = output        # None: nothing is written (check): a page is its signature
         self.signatures: dict[str, str] = {}
         self.previous = cache.table("routes") if enabled else {}
-        self.previous_files = (read_manifest(output) or {}) if self.previous else {}
+        self.previous_files = (read_manifest(output) or {}) if self.previous and output is not None else {}
 
     def __call__(self, env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
         if not self.enabled:
@@ -221,11 +246,14 @@ class PageReuse:
             sig = self.signatures[r.output] = signer.sign(r)
             # Kept only when the file in the output is the very one this signature made.
             before = self.previous.get(r.output)
-            if before is not None and before == (sig, self.previous_files.get(r.output)):
+            if self.output is None:
+                if before is not None and before == (sig, None):
+                    kept[r.output] = ""
+            elif before is not None and before == (sig, self.previous_files.get(r.output)):
                 kept[r.output] = before[1]
         return kept
 
-    def remember(self, output: Path) -> None:
+    def remember(self, output: Path | None) -> None:
         """Record each page's signature with the file the output now holds for it."""
-        now = read_manifest(output) or {}
+        now = (read_manifest(output) or {}) if output is not None else {}
         self.cache.replace("routes", {k: (v, now.get(k)) for k, v in self.signatures.items()})

@@ -57,6 +57,21 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+RACY_NS = 100_000_000       # a file changed this close to a read may change again unseen
+COARSE_NS = 2_000_000_000   # ... or this close, where the file system keeps whole seconds (FAT: two)
+
+
+def settled(mtime_ns: int, ctime_ns: int, now_ns: int) -> bool:
+    """Whether a file whose stat shows these times, read at *now_ns* (the wall clock), may
+    be trusted unchanged later on for as long as its stat stays the same: not when it
+    was changed so recently that a second change within the same tick of the file
+    system's clock would leave the stat as it is ("racy clean", as git calls it). Times
+    in whole seconds suggest a file system that keeps no finer ones: then more margin."""
+    newest = max(mtime_ns, ctime_ns)
+    margin = COARSE_NS if mtime_ns % 1_000_000_000 == 0 and ctime_ns % 1_000_000_000 == 0 else RACY_NS
+    return newest < now_ns - margin
+
+
 def default_dir(config: SiteConfig) -> Path:
     if config.cache_dir is not None:
         return Path(config.cache_dir)

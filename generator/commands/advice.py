@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from ..cache.cache import BuildCache
 from ..core.errors import Problem, Severity, did_you_mean, did_you_mean_text
+from ..core.hashing import digest
 from ..core.messages import N_
 from ..site.sitemodel import Site
 from ..core.slugs import fold
@@ -23,7 +25,10 @@ def _warn(path: str, line: int | None, field_: str, message: str, hint: str) -> 
     return Problem(path, line, field_, message, hint, Severity.WARNING)
 
 
-def advise(site: Site) -> list[Problem]:
+def advise(site: Site, cache: BuildCache | None = None) -> list[Problem]:
+    """The advice for *site*; with *cache*, what an article's own file gives is remembered
+    by the file's digest (an unchanged file is not read again)."""
+    cache = cache if cache is not None else BuildCache(None)
     problems: list[Problem] = []
     registered = [c for c in site.clusters if c.registered]
     members = {m.slug: m.name for c in registered for m in (*c.members, *c.former_members)}
@@ -38,7 +43,8 @@ def advise(site: Site) -> list[Problem]:
                 problems.append(_warn(a.display, image.line, "images", N_("item {n} has no caption; readers of "
                                       "screen readers and printouts do not know what it shows", n=i + 1),
                                       N_("write caption: Quang cảnh hội nghị (what the picture shows)")))
-        problems += _body_images(site, a)
+        problems += cache.memoized("advice", digest(a.digest, a.source, a.display, str(site.config.content_dir)),
+                                   lambda: _body_images(site, a))
         if a.cluster is None and _looks_like_report(a.title):
             near = did_you_mean(a.title, [c.name for c in registered], n=1, cutoff=0.6) if registered else []
             named = [c.name for c in registered if fold(c.name) in fold(a.title)]

@@ -64,28 +64,57 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     tr = getattr(args, "tr", ENGLISH)
-    from ..site import spellings
-    from .advice import advise
-
     limit = 200
     try:
         config = pipeline.configure(Path(args.content), Path(args.content) / ".confsite-check",
                                     drafts=True, require_base_url=True)
-        limit = config.limits.max_errors
-        with Progress(sys.stderr, stages=STAGES[:-1], tr=tr) as progress:
-            result = pipeline.build(config, write=False, progress=progress)
     except BuildFailed as exc:
-        count = _problems(exc.problems, limit, tr)
+        return _check_report({"errors": list(exc.problems)}, limit, tr)
+    limit = config.limits.max_errors
+    return _check_report(_checked(config, tr), limit, tr)
+
+
+def _checked(config, tr: Translator) -> dict:
+    """What a check reports: from its cache when no input changed since the last check
+    (``rebuild.checked``), else from a build that writes nothing and reuses, through the
+    same cache, every file, front-matter, body and page that did not change."""
+    from ..build import rebuild
+    from ..site import spellings
+    from .advice import advise
+
+    store = rebuild.check_cache(config)
+    snap = rebuild.snapshot(config, "check")
+    report = rebuild.checked(store, snap)
+    if report is not None:
+        return report
+    try:
+        with Progress(sys.stderr, stages=STAGES[:-1], tr=tr) as progress:
+            result = pipeline.build(config, write=False, progress=progress, cache=store, index=False)
+    except BuildFailed as exc:
+        report = {"errors": list(exc.problems)}
+    else:
+        site = result.site
+        drafts = {a.display for a in (*site.articles, *site.pages) if a.draft}
+        report = {"warnings": list(result.warnings), "advice": list(advise(site, store)), "spellings": spellings.lines(site),
+                  "articles": len(site.articles), "drafts": drafts}
+    rebuild.remember_check(store, snap, report)
+    store.save()
+    return report
+
+
+def _check_report(report: dict, limit: int, tr: Translator) -> int:
+    """Print a check's report (see :func:`_checked`); the exit status."""
+    if "errors" in report:
+        count = _problems(report["errors"], limit, tr)
         _say(tr, N_("check failed: {count} error(s); nothing was written", count=count), file=sys.stderr)
         return 1
-    advice = advise(result.site)
-    _problems([*result.warnings, *advice], limit, tr)
-    for line in spellings.lines(result.site):
+    warnings, advice = report["warnings"], report["advice"]
+    _problems([*warnings, *advice], limit, tr)
+    for line in report["spellings"]:
         _say(tr, line)
     # `build` shows the build's warnings for published articles only; say where the rest come from.
-    drafts = {a.display for a in (*result.site.articles, *result.site.pages) if a.draft}
-    shown = set(result.warnings)
-    in_drafts = sum(p.path in drafts for p in shown)
+    shown = set(warnings)
+    in_drafts = sum(p.path in report["drafts"] for p in shown)
     total = len(shown | set(advice))
     split = ""
     if total:
@@ -93,7 +122,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                    "{advice} advice that only check gives", build=len(shown) - in_drafts, drafts=in_drafts,
                    advice=total - len(shown))
     _say(tr, N_("check passed: {articles} articles (drafts included), no errors, {warnings} warning(s){split}",
-                articles=len(result.site.articles), warnings=total, split=split))
+                articles=report["articles"], warnings=total, split=split))
     return 0
 
 

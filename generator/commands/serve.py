@@ -12,9 +12,12 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import select
 import shutil
 import signal
 import socket
+import struct
+import sys
 import tempfile
 import threading
 import time
@@ -72,7 +75,7 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
             for name in files:
-                if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+                if _ignored(name):
                     continue
                 path = os.path.join(folder, name)
                 try:
@@ -149,17 +152,131 @@ class Preview:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))
+
+
+class Inotify:
+    """The kernel's notices of changes below some folders (Linux's inotify, through the C
+    library): a save is seen at once, without looking at every file of a large archive
+    ten times a second. :meth:`start` returns None where it cannot be had (another
+    system, or the limit of watches reached): then the watcher polls."""
+
+    # inotify(7): modify, attrib, close_write, moved_from, moved_to, create, delete, delete_self, move_self
+    EVENTS = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+    IN_ISDIR, IN_Q_OVERFLOW, IN_IGNORED = 0x40000000, 0x4000, 0x8000
+    HEADER = struct.Struct("iIII")      # wd, mask, cookie, len
+
+    def __init__(self, libc, fd: int):
+        self.libc = libc
+        self.fd = fd
+        self.folders: dict[int, str] = {}
+
+    @classmethod
+    def start(cls, roots: list[Path]) -> Inotify | None:
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        except (OSError, AttributeError):
+            return None
+        if fd < 0:
+            return None
+        watcher = cls(libc, fd)
+        for root in roots:
+            if not watcher.add_tree(str(root)):
+                watcher.close()
+                return None
+        return watcher
+
+    def add_tree(self, root: str) -> bool:
+        for folder, dirs, _ in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            wd = self.libc.inotify_add_watch(self.fd, os.fsencode(folder), self.EVENTS)
+            if wd < 0:
+                return os.path.isdir(folder) is False      # gone meanwhile: fine; else out of watches
+            self.folders[wd] = folder
+        return True
+
+    def wait(self, timeout: float) -> list[str] | None:
+        """Paths changed within *timeout* seconds ([] for a change seen without a path), or None."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return None
+        paths: list[str] = []
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                break
+            at = 0
+            while at + self.HEADER.size <= len(data):
+                wd, mask, _, size = self.HEADER.unpack_from(data, at)
+                name = data[at + self.HEADER.size:at + self.HEADER.size + size].rstrip(b"\0").decode("utf-8", "replace")
+                at += self.HEADER.size + size
+                folder = self.folders.get(wd)
+                if mask & self.IN_IGNORED:
+                    self.folders.pop(wd, None)
+                    continue
+                if mask & self.IN_Q_OVERFLOW or folder is None:
+                    paths.append("")
+                    continue
+                if name and _ignored(name):
+                    continue
+                path = os.path.join(folder, name) if name else folder
+                if mask & self.IN_ISDIR and mask & (0x100 | 0x80):    # a new folder: watch it too
+                    self.add_tree(path)
+                paths.append(path)
+        return paths
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 class Watcher(threading.Thread):
-    """Polls the watched folders; calls *changed* once a burst of edits has settled."""
+    """Watches the folders (inotify where there is one, else polling); calls *changed*
+    once a burst of edits has settled."""
 
     def __init__(self, roots: Callable[[], list[Path]], changed: Callable[[list[str]], None]):
         super().__init__(daemon=True, name="confsite-watch")
         self.roots = roots
         self.changed = changed
         self.stopping = threading.Event()
+        self.ready = threading.Event()      # set once a change would be seen
 
     def run(self) -> None:
+        notices = Inotify.start(self.roots())
+        if notices is not None:
+            self.ready.set()
+            try:
+                self._notified(notices)
+            finally:
+                notices.close()
+            return
+        self._poll()
+
+    def _notified(self, notices: Inotify) -> None:
+        while not self.stopping.is_set():
+            paths = notices.wait(POLL_SECONDS)
+            if paths is None:
+                continue
+            while not self.stopping.is_set():       # wait until the saving is over
+                more = notices.wait(SETTLE_SECONDS)
+                if more is None:
+                    break
+                paths += more
+            if self.stopping.is_set():
+                return
+            found = sorted({p for p in paths if p})
+            if paths:
+                self.changed(found or [str(r) for r in self.roots()])
+
+    def _poll(self) -> None:
         before = snapshot(self.roots())
+        self.ready.set()
         while not self.stopping.wait(POLL_SECONDS):
             now = snapshot(self.roots())
             if now == before:
@@ -217,15 +334,18 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             (r"/.*", SiteHandler, {"preview": preview}),
         ])
         live_app = web.Application([(r"/livereload", LiveReloadHandler)])
+        # Watching before serving: an edit made as soon as a page is open is seen.
+        watcher = Watcher(preview.watched, on_change)
+        watcher.start()
+        watcher.ready.wait(60)
         try:
             site_server = site_app.listen(port, address=host)
             live_server = live_app.listen(livereload_port, address=host)
         except OSError as exc:
+            watcher.stopping.set()
             log(N_("cannot listen on {host}:{port}: {error}; choose another --port", host=host, port=port,
                    error=exc.strerror))
             return 1
-        watcher = Watcher(preview.watched, on_change)
-        watcher.start()
         url = f"http://{host}:{port}{preview.state.base_path}"
         log(N_("serving {url} (drafts included; Ctrl+C to stop)", url=url))
         if open_browser:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import svg
+from ..cache.cache import BuildCache, settled
 from ..core import yamldoc
 from ..core.config import SiteConfig
 from ..core.encoding import NotUtf8, decode
 from ..core.errors import Problem, Report
-from ..core.hashing import file_hash
+from ..core.hashing import digest as digest_of, file_hash
 from ..core.messages import N_, Num
 from ..core.slugs import nfc
 
@@ -41,6 +43,38 @@ class RawDocument:
     body: str
     body_line: int                # 1-based line of the file on which the body starts
     digest: str                   # hash of the file's bytes
+
+    @property
+    def has_front_matter(self) -> bool:
+        return self.front_matter is not None
+
+
+class _Unread(RawDocument):
+    """A document whose file has the size, times and inode it had when an earlier build
+    read it (and held no problem then): what that build learned of it stands, and its
+    text is read only if something asks for it (a cache miss downstream)."""
+
+    def __init__(self, path: str, rel: str, display: str, is_page: bool, front_matter_line: int, body_line: int,
+                 digest: str):
+        for name, value in (("path", path), ("rel", rel), ("display", display), ("is_page", is_page),
+                            ("front_matter_line", front_matter_line), ("body_line", body_line), ("digest", digest)):
+            object.__setattr__(self, name, value)
+
+    def _split(self) -> tuple[str | None, int, str, int]:
+        with open(self.path, "rb") as f:
+            return split_front_matter(decode(f.read()))
+
+    @property       # type: ignore[override]
+    def front_matter(self) -> str | None:
+        return self._split()[0]
+
+    @property       # type: ignore[override]
+    def body(self) -> str:
+        return self._split()[2]
+
+    @property
+    def has_front_matter(self) -> bool:
+        return True     # only documents without problems are trusted
 
 
 @dataclass(frozen=True)
@@ -66,9 +100,48 @@ def ignored(name: str) -> bool:
     return name.startswith((".", "_"))
 
 
-def load(config: SiteConfig) -> LoadedContent:
+STAT_TABLE = "files"
+
+
+class _Stats:
+    """The cache table ``files``: a file's stat → what reading it found (its digest, and
+    for a document where its front-matter and body start). Keys name the path, size,
+    mtime, ctime and inode, so a file saved again (even keeping its size and setting its
+    mtime back) has another key; an entry is made only for a file last changed before
+    the build started, by more than the file system's clock could blur."""
+
+    def __init__(self, cache: BuildCache | None, config: SiteConfig):
+        self.cache = cache if cache is not None and cache.enabled else None
+        self.started = time.time_ns()
+        self.limits = repr(config.limits)
+
+    def key(self, path: str) -> tuple[str, bool] | None:
+        """The file's key, and whether an entry may be made for it (None: no cache)."""
+        if self.cache is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (digest_of(path, self.limits, str(st.st_size), str(st.st_mtime_ns), str(st.st_ctime_ns),
+                          str(st.st_ino), str(st.st_dev)), settled(st.st_mtime_ns, st.st_ctime_ns, self.started))
+
+    def get(self, key: tuple[str, bool] | None):
+        if key is None or self.cache is None:
+            return None
+        return self.cache.get(STAT_TABLE, key[0])
+
+    def put(self, key: tuple[str, bool] | None, value) -> None:
+        if key is not None and key[1] and self.cache is not None:
+            self.cache.put(STAT_TABLE, key[0], value)
+
+
+def load(config: SiteConfig, cache: BuildCache | None = None) -> LoadedContent:
+    """Every document and media file of the content folder; with *cache*, a file whose
+    stat is the one an earlier build recorded is not read again (see :class:`_Stats`)."""
     root = config.content_dir
     report = Report()
+    stats = _Stats(cache, config)
     documents: list[RawDocument] = []
     media: dict[str, MediaFile] = {}
     for name, rel in _walk(root, config, report):
@@ -76,9 +149,19 @@ def load(config: SiteConfig) -> LoadedContent:
         display = config.display(rel)
         suffix = os.path.splitext(rel)[1].lower()
         if suffix in MARKDOWN_SUFFIXES:
+            key = stats.key(name)
+            known = stats.get(key)
+            if known is not None:
+                file_digest, fm_line, body_line = known
+                documents.append(_Unread(name, rel, display, PurePosixPath(rel).parts[0] == "pages", fm_line,
+                                         body_line, file_digest))
+                continue
+            problems = len(report.problems)
             doc = _read_document(name, rel, display, config, report)
             if doc is not None:
                 documents.append(doc)
+                if len(report.problems) == problems and doc.front_matter is not None:
+                    stats.put(key, (doc.digest, doc.front_matter_line, doc.body_line))
         elif rel in DATA_FILES or suffix in {".yaml", ".yml"} and "/" not in rel:
             continue
         elif suffix in MEDIA_SUFFIXES:
@@ -90,8 +173,12 @@ def load(config: SiteConfig) -> LoadedContent:
                                                        limit=Num(config.limits.max_image_bytes / 1e6, 1)),
                              N_("make it smaller (a photo for the web needs about 2000 pixels across)"))
                 continue
-            if suffix == ".svg" and not _safe_svg(path, display, report):
-                continue
+            if suffix == ".svg":
+                key = stats.key(name)
+                if stats.get(key) is None:
+                    if not _safe_svg(path, display, report):
+                        continue
+                    stats.put(key, "safe")
             media[rel] = MediaFile(rel, path, size, "")
     clusters = _load_clusters(config, report)
     units = _load_clusters(config, report, "units.yaml")

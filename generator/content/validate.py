@@ -6,6 +6,7 @@ safe HTML here, because only then are their media references known and checked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from posixpath import basename, splitext
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..core.hashing import digest
 from ..core.config import SiteConfig
 from ..core.errors import Problem, Report, suggestion
 from .fields import Fields
+from .lazy import LazyBody
 from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
 from ..core.messages import N_
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
@@ -60,10 +62,10 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     report.extend(loaded.problems)
     # Front-matter first (each document on its own), then the bodies, which need every
     # document's address for their links; both spread over the cores.
-    readable = [raw for raw in loaded.documents if raw.front_matter is not None]
+    readable = [raw for raw in loaded.documents if raw.has_front_matter]
     read = _read_all(readable, config, loaded, cache, jobs)
     drafts: list[_Draft] = []
-    speculative: list[tuple | None] = []
+    speculative: list[Any] = []
     for raw, ((values, problems), body) in zip(readable, read):
         report.extend(problems)
         if values is not None:
@@ -132,8 +134,21 @@ def _body_key(raw: RawDocument, config: SiteConfig) -> str:
     return digest(raw.digest, raw.rel, config.base_path, str(raw.body_line))
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A body the cache knows by its small entry in "body-meta" (media, fingerprint,
+    problems, links): it stands for the body without reading "bodies"; its HTML and text
+    are read when a page shows them (:class:`LazyBody`)."""
+
+    meta: tuple
+
+
+def _lookups(made: tuple | _Known) -> tuple:
+    return made.meta[2] if isinstance(made, _Known) else made[2]
+
+
 def _read_all(readable: list[RawDocument], config: SiteConfig, loaded: LoadedContent, cache: BuildCache | None,
-              jobs: int | None) -> list[tuple[tuple, tuple | None]]:
+              jobs: int | None) -> list[tuple[tuple, tuple | _Known | None]]:
     """Each document's front-matter read, and its body rendered in the same pass.
 
     Bodies need every document's address to resolve links to other documents, and those
@@ -147,10 +162,14 @@ def _read_all(readable: list[RawDocument], config: SiteConfig, loaded: LoadedCon
     field_keys = [digest(raw.digest, raw.rel, raw.display) for raw in readable]
     body_keys = [_body_key(raw, config) for raw in readable]
     fields = [cache.get("fields", k) if on else None for k in field_keys]
-    bodies = [cache.get("bodies", k) if on else None for k in body_keys]
+    bodies: list[Any] = [None] * len(readable)
+    if on:
+        for i, k in enumerate(body_keys):
+            meta = cache.get("body-meta", k)
+            bodies[i] = _Known(meta) if meta is not None else None
     todo = [i for i in range(len(readable)) if fields[i] is None or bodies[i] is None]
 
-    def read(i: int) -> tuple[tuple, tuple | None]:
+    def read(i: int) -> tuple[tuple, tuple | _Known | None]:
         raw = readable[i]
         got = fields[i] if fields[i] is not None else _read_fields(raw)
         body = bodies[i]
@@ -163,31 +182,54 @@ def _read_all(readable: list[RawDocument], config: SiteConfig, loaded: LoadedCon
             if fields[i] is None:
                 cache.put("fields", field_keys[i], got)
             if body is not None and bodies[i] is None:
-                cache.put("bodies", body_keys[i], body)
+                _remember_body(cache, body_keys[i], body)
         fields[i], bodies[i] = got, body
     return list(zip(fields, bodies))
 
 
-def _bodies(drafts: list[_Draft], speculative: list[tuple | None], config: SiteConfig, loaded: LoadedContent,
-            documents: dict[str, str], cache: BuildCache | None, jobs: int | None) -> list[tuple[Body, tuple]]:
+def _remember_body(cache: BuildCache, key: str, made: tuple) -> None:
+    body, problems, lookups = made
+    cache.put("bodies", key, made)
+    cache.put("body-meta", key, ((body.media, body.fingerprint), problems, lookups))
+
+
+def _bodies(drafts: list[_Draft], speculative: list[tuple | _Known | None], config: SiteConfig,
+            loaded: LoadedContent, documents: dict[str, str], cache: BuildCache | None,
+            jobs: int | None) -> list[tuple[Body, tuple]]:
     """Each document's body as safe HTML, with the problems met rendering it: the one
     rendered (or cached) before, where every link it looked up still resolves the same
     way with the real addresses; rendered again otherwise."""
-    def still_good(d: _Draft, made: tuple | None) -> bool:
+    def still_good(d: _Draft, made: tuple | _Known | None) -> bool:
         if made is None:
             return False
         found = _resolver(d.raw, config, loaded, documents)
-        return all(found.lookup(target) == was for target, was in made[2])
+        return all(found.lookup(target) == was for target, was in _lookups(made))
 
-    again = [i for i, (d, made) in enumerate(zip(drafts, speculative)) if not still_good(d, made)]
+    results: list[Any] = [None] * len(drafts)
+    again = []
+    for i, (d, made) in enumerate(zip(drafts, speculative)):
+        if not still_good(d, made):
+            again.append(i)
+        elif isinstance(made, _Known):
+            assert cache is not None
+            key = _body_key(d.raw, config)
+            cache.used("bodies", key)
+            render = partial(_render_body, d.raw, config, loaded, documents)
+            results[i] = (LazyBody(*made.meta[0], partial(_cached_body, cache, key, render)), made.meta[1])
+        else:
+            results[i] = (made[0], made[1])     # type: ignore[index]
     made_again = parallel.fork_map(lambda i: _render_body(drafts[i].raw, config, loaded, documents), again, jobs,
                                    cache=cache)
-    results = list(speculative)
     for i, made in zip(again, made_again):
-        results[i] = made
+        results[i] = (made[0], made[1])
         if cache is not None and cache.enabled:
-            cache.put("bodies", _body_key(drafts[i].raw, config), made)
-    return [(made[0], made[1]) for made in results]     # type: ignore[index]
+            _remember_body(cache, _body_key(drafts[i].raw, config), made)
+    return results
+
+
+def _cached_body(cache: BuildCache, key: str, render) -> Body:
+    hit = cache.get("bodies", key)
+    return hit[0] if hit is not None else render()[0]
 
 
 def _read_common(f: Fields, raw: RawDocument, *, date_required: bool) -> dict[str, Any]:

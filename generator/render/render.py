@@ -198,7 +198,7 @@ def _bytecode_cache(cache: BuildCache) -> jinja2.BytecodeCache:
 
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
                 jobs: int | None = 1, cache: BuildCache | None = None,
-                place: Callable[[str, bytes], str] | None = None) -> Rendered:
+                place: Callable[[str, bytes], str] | None = None, index: bool = True) -> Rendered:
     """Render every route of *site* (or those *only* accepts) and list the files to copy.
 
     *reuse* names the routes whose previous output still stands (output path → digest);
@@ -206,7 +206,8 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     per core); the output is the same, in the same order, whatever the number. *cache*
     is the build's cache (None: nothing is remembered). *place(path, bytes)*, where given,
     takes each page as soon as it is rendered (in the worker that rendered it) and returns
-    its digest: the pages then never travel back to this process.
+    its digest: the pages then never travel back to this process. ``index=False`` leaves
+    the search index out (``confsite check``: it cannot fail, and nobody reads it there).
     """
     cache = cache if cache is not None else BuildCache(None)
     config = site.config
@@ -218,7 +219,8 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     # The search index depends on every article (never left stale). With a second core
     # it is made in a forked process from here on, alongside what this process prepares
     # and the render workers; otherwise here, after the pages.
-    index_job = parallel.fork_call(lambda: search_files(site, cache), jobs, cache)
+    want_index = index
+    index_job = parallel.fork_call(lambda: search_files(site, cache), jobs, cache) if want_index else None
     try:
         files.update(outputs.install(env, site, cache))
         todo = [r for r in routes(site, cache) if only is None or only(r)]
@@ -227,7 +229,8 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
         index: dict[str, bytes] = {}
 
         def make_index() -> None:
-            index.update(index_job.get() if index_job is not None else search_files(site, cache))
+            if want_index:
+                index.update(index_job.get() if index_job is not None else search_files(site, cache))
 
         pages = _render_all(env, todo, jobs, cache, meanwhile=make_index, place=place)
     finally:
