@@ -130,17 +130,19 @@ _LONG_RUN = 6
 _CANDIDATES = re.compile(f"{_ALNUM_RUN}{{{_LONG_RUN},}}|^{_ALNUM_RUN}+|{_ALNUM_RUN}+$")
 
 
-def segment_modes(data: str, version: int) -> str:
+def segment_modes(data: str, version: int, runs: list[tuple[int, int, str]] | None = None) -> str:
     """The mode (N, A or B) of each character of *data* (one character a byte) for
-    *version*: zint's search, run piecewise between byte-only characters."""
+    *version*: zint's search, run piecewise between byte-only characters. *runs*: the
+    matches of _CANDIDATES in *data*, if known."""
+    if runs is None:
+        runs = [(*run.span(), run.group()) for run in _CANDIDATES.finditer(data)]
+    if not runs:
+        return "B" * len(data)
     span = _span(version)
     out, done = [], 0
-    for run in _CANDIDATES.finditer(data):
-        start, end = run.span()
-        out += ("B" * (start - done), _run_modes(run.group(), span, "reset" if start else "head", end == len(data)))
+    for start, end, run in runs:
+        out += ("B" * (start - done), _run_modes(run, span, "reset" if start else "head", end == len(data)))
         done = end
-    if not done:
-        return "B" * len(data)
     out.append("B" * (len(data) - done))
     return "".join(out)
 
@@ -161,17 +163,26 @@ def _bit_length(modes: str, version: int, eci: bool) -> int:
 def choose_version(data: str, eci: bool = False) -> tuple[int, str]:
     """Version and modes as zint picks them: estimate at version 40, take the smallest
     version that holds it, re-plan there, then step down while the re-planned data fits."""
-    modes = segment_modes(data, 40)
+    runs = [(*run.span(), run.group()) for run in _CANDIDATES.finditer(data)]
+    planned: dict[int, str] = {}
+
+    def modes_for(version: int) -> str:
+        span = _span(version)
+        if span not in planned:
+            planned[span] = segment_modes(data, version, runs)
+        return planned[span]
+
+    modes = modes_for(40)
     length = _bit_length(modes, 40, eci)
     if length > 8 * _DATA[39]:
         raise ValueError(f"too long for a QR code at level M: {len(data)} bytes")
     version = next(v for v in range(1, 41) if 8 * _DATA[v - 1] >= length)
     if version != 40:
-        smaller = segment_modes(data, version)
+        smaller = modes_for(version)
         if _bit_length(smaller, version, eci) <= length:
             modes = smaller
     while version > 1:
-        smaller = segment_modes(data, version - 1)
+        smaller = modes_for(version - 1)
         if 8 * _DATA[version - 2] < _bit_length(smaller, version - 1, eci):
             break
         version, modes = version - 1, smaller
@@ -182,6 +193,11 @@ def data_codewords(data: str, modes: str, version: int, eci: bool = False) -> by
     """The data codewords: segments, terminator, bit padding and pad codewords."""
     counts = _COUNT_BITS[_span(version)]
     acc, nbits = (0b0111_00011010, 12) if eci else (0, 0)   # ECI 26: UTF-8
+    if "N" not in modes and "A" not in modes:               # one byte segment
+        acc = (((acc << 4 | 4) << counts["B"] | len(data)) << 8 * len(data)) | int.from_bytes(
+            data.encode("latin-1"), "big")
+        nbits += 4 + counts["B"] + 8 * len(data)
+        modes = ""
     for seg in _SEGMENT.finditer(modes):
         mode, start, end = seg.group()[0], seg.start(), seg.end()
         part = data[start:end]
@@ -273,7 +289,10 @@ _MASKS = (lambda y, x: (y + x) % 2 == 0, lambda y, x: y % 2 == 0, lambda y, x: x
 class _Plan:
     """What a version's symbols share: function patterns, data module order, masks, tables."""
 
+    gather: list[int]
+
     def __init__(self, version: int):
+        self.version, self.high, self.low = version, None, None
         n = self.size = 17 + 4 * version
         w = self.width = n + MARGIN
         self.bits = n * w
@@ -309,53 +328,59 @@ class _Plan:
             col = right if right > 6 else right - 1
             rows = range(n - 1, -1, -1) if pair % 2 == 0 else range(n)
             order += [(r, c) for r in rows for c in (col, col - 1) if (r, c) not in fixed]
-        self.func = 0
-        for (r, c), dark in fixed.items():
-            if dark:
-                self.func |= self.bit(r, c)
+        self.func = self._int(cell for cell, dark in fixed.items() if dark)
         self.masks = []
         for number, rule in enumerate(_MASKS):
-            pattern = 0
-            for r, c in order:
-                if rule(r, c):
-                    pattern |= self.bit(r, c)
             fmt = _bch(_FORMAT_M << 3 | number, 0x537, 10) ^ 0x5412
-            for i, cell in enumerate(self.format_cells):
-                if fmt >> i & 1:
-                    pattern |= self.bit(*cell)
-            for i, cell in enumerate(second):
-                if fmt >> i & 1:
-                    pattern |= self.bit(*cell)
-            self.masks.append(pattern)
-        self.horizontal = self.vertical = 0   # where a module has a left / upper neighbour
-        for r in range(n):
-            for c in range(n):
-                if c:
-                    self.horizontal |= self.bit(r, c)
-                if r:
-                    self.vertical |= self.bit(r, c)
-        self.high, self.low = self._tables(version, order)
+            self.masks.append(self._int([cell for cell in order if rule(*cell)]
+                                        + [cell for i, cell in enumerate(self.format_cells) if fmt >> i & 1]
+                                        + [cell for i, cell in enumerate(second) if fmt >> i & 1]))
+        # where a module has a left / an upper neighbour
+        self.horizontal = self._int((r, c) for r in range(n) for c in range(1, n))
+        self.vertical = self._int((r, c) for r in range(1, n) for c in range(n))
+        self.total = len(order) // 8                                      # codewords
+        if version <= _TABLES_UP_TO:
+            self.high, self.low = self._tables(version, order)
+        else:   # for each place in the picture, the bit of the codewords it shows (or a 0)
+            self.gather = [8 * self.total] * self.bits
+            for i, (r, c) in enumerate(order[:8 * self.total]):
+                self.gather[r * w + c] = i
+
+    def _int(self, cells) -> int:
+        """The symbol with dark modules at *cells* (row, column) only."""
+        canvas = bytearray(b"0" * self.bits)
+        for r, c in cells:
+            canvas[r * self.width + c] = 49
+        return int(canvas, 2)
+
+    def unmasked(self, words: bytes) -> int:
+        """The symbol of data codewords *words* before masking, format bits light."""
+        if self.high is not None:
+            return reduce(xor, map(getitem, self.high, words.translate(_HIGH)),
+                          reduce(xor, map(getitem, self.low, words.translate(_LOW)), self.func))
+        stream = f"{int.from_bytes(_with_ecc(words, self.version, self.total), 'big'):0{8 * self.total}b}0"
+        return int("".join(map(stream.__getitem__, self.gather)), 2) ^ self.func
 
     def _tables(self, version: int, order: list[tuple[int, int]]):
         """For each data codeword and each value of its high / low half: its share of the
         unmasked symbol (its modules and those of the error-correction codewords)."""
         data, blocks = _DATA[version - 1], _BLOCKS[version - 1]
-        total = len(order) // 8
-        ecc = (total - data) // blocks
+        ecc = (self.total - data) // blocks
         short, longs = data // blocks, data % blocks
         place = [self.bit(*cell) for cell in order]
 
-        def codeword(position: int, value: int) -> int:
-            out = 0
-            for k in range(8):
-                if value >> (7 - k) & 1:
-                    out |= place[8 * position + k]
-            return out
+        def modules(position: int) -> list[int]:       # codeword *position*'s, by value
+            bits = place[8 * position:8 * position + 8]
+            table = [0] * 256
+            for v in range(1, 256):
+                table[v] = table[v & (v - 1)] ^ bits[8 - (v & -v).bit_length()]
+            return table
 
         units: dict[tuple[int, int], bytes] = {}
         high, low = [], []
         for block in range(blocks):
             length = short + (block >= blocks - longs)
+            ecc_modules = [modules(data + t * blocks + block) for t in range(ecc)]
             for k in range(length):
                 at = k * blocks + block if k < short else short * blocks + block - (blocks - longs)
                 unit = units.get((length, k))
@@ -363,10 +388,9 @@ class _Plan:
                     unit = units[length, k] = rs_remainder(bytes(k) + b"\x01" + bytes(length - k - 1), ecc)
                 single = []
                 for b in range(8):
-                    v = 1 << b
-                    share = codeword(at, v)
-                    for t, u in enumerate(unit):
-                        share ^= codeword(data + t * blocks + block, _mul(u, v))
+                    share = place[8 * at + 7 - b]
+                    for table, u in zip(ecc_modules, unit):
+                        share ^= table[_mul(u, 1 << b)]
                     single.append(share)
                 for table, bits in ((low, single[:4]), (high, single[4:])):
                     row = [0] * 16
@@ -376,6 +400,22 @@ class _Plan:
         return high, low
 
 
+def _with_ecc(words: bytes, version: int, total: int) -> bytes:
+    """The data codewords and their error-correction codewords, interleaved by block."""
+    blocks = _BLOCKS[version - 1]
+    short, longs = len(words) // blocks, len(words) % blocks
+    ecc = (total - len(words)) // blocks
+    cut = [0]
+    for block in range(blocks):
+        cut.append(cut[-1] + short + (block >= blocks - longs))
+    parts = [words[a:b] for a, b in zip(cut, cut[1:])]
+    checks = [rs_remainder(part, ecc) for part in parts]
+    data = [part[k] for k in range(short + 1) for part in parts if k < len(part)]
+    return bytes(data + [check[k] for k in range(ecc) for check in checks])
+
+
+_TABLES_UP_TO = 12   # larger versions (over ~280 bytes) gather their modules instead: the
+                     # tables would grow with the square of the symbol, and such codes are rare
 _PLANS: dict[int, _Plan] = {}
 _HIGH = bytes(b >> 4 for b in range(256))
 _LOW = bytes(b & 15 for b in range(256))
@@ -438,9 +478,7 @@ def encode(text: str) -> tuple[int, str]:
     data, eci = prepare(text)
     version, modes = choose_version(data, eci)
     plan = _plan(version)
-    words = data_codewords(data, modes, version, eci)
-    base = reduce(xor, map(getitem, plan.high, words.translate(_HIGH)),
-                  reduce(xor, map(getitem, plan.low, words.translate(_LOW)), plan.func))
+    base = plan.unmasked(data_codewords(data, modes, version, eci))
     best = best_score = None
     for mask in plan.masks:
         score = penalty(base ^ mask, plan)
