@@ -429,34 +429,38 @@ def _plan(version: int) -> _Plan:
 
 
 def penalty(d: int, plan: _Plan) -> int:
-    """The four penalty rules as zint scores them, on symbol *d* (see the module notes)."""
-    w, w2 = plan.width, 2 * plan.width
-    # 1: runs of 5 or more modules of one colour: 3 + (length − 5) each; rows then columns
-    e = ~(d ^ (d >> 1)) & plan.horizontal            # same colour as the module to the left
-    run = e & (e >> 1)
-    run &= run >> 2
-    score = run.bit_count() + 2 * (run & ~(run >> 1)).bit_count()
-    v = ~(d ^ (d >> w)) & plan.vertical              # same colour as the module above
-    run = v & (v >> w)
-    run &= run >> w2
-    score += run.bit_count() + 2 * (run & ~(run >> w)).bit_count()
+    """The four penalty rules as zint scores them, on symbol *d* (see the module notes).
+    Positive integers only (``x & ~y`` is written ``x ^ (x & y)``), and counts of equal
+    weight are taken together, rows' above columns'."""
+    w, w2, bits, left, up = plan.width, 2 * plan.width, plan.bits, plan.horizontal, plan.vertical
+    # 1: runs of 5 or more modules of one colour: 3 + (length − 5) each
+    e = (d ^ (d >> 1) ^ left) & left                 # same colour as the module to the left
+    rows = e & (e >> 1)
+    rows &= rows >> 2                                # 5 alike, ending here
+    v = (d ^ (d >> w) ^ up) & up                     # same colour as the module above
+    cols = v & (v >> w)
+    cols &= cols >> w2
+    runs = (rows << bits) | cols
+    score = runs.bit_count() + 2 * (runs ^ (runs & (((rows >> 1) << bits) | (cols >> w)))).bit_count()
     # 2: 2×2 blocks of one colour, 3 each
     score += 3 * (e & (e >> w) & v).bit_count()
     # 3: 1:1:3:1:1 (dark light dark×3 light dark) with 4 light modules before or after
     #    (the margin counts as light), 40 each
     pair = d & (d << 2)
-    light = ~d
-    found = pair & (pair << 4) & (d << 3) & ((light & (light << 4)) << 1)
+    found = pair & (pair << 4) & (d << 3)
+    found ^= found & ((d | (d << 4)) << 1)
     near = d | (d >> 1)
     near |= near >> 2
-    score += 40 * (found & ~((near >> 1) & (near << 10))).bit_count()
+    rows = found ^ (found & (near >> 1) & (near << 10))
     pair = d & (d << w2)
-    found = pair & (pair << (4 * w)) & (d << (3 * w)) & ((light & (light << (4 * w))) << w)
+    found = pair & (pair << (4 * w)) & (d << (3 * w))
+    found ^= found & ((d | (d << (4 * w))) << w)
     above = d | (d >> w)                             # (nothing lies below the last row,
     above |= above >> w2                             # so look down from the row after it)
     below = d | (d << w)
     below |= below << w2
-    score += 40 * (found & ~((above >> w) & (below << (7 * w)))).bit_count()
+    cols = found ^ (found & (above >> w) & (below << (7 * w)))
+    score += 40 * ((rows << bits) | cols).bit_count()
     # 4: share of dark modules: 10 for each whole 5 % away from half
     n2 = plan.size * plan.size
     return score + 10 * (abs(100 * d.bit_count() - 50 * n2) // (5 * n2))
