@@ -13,7 +13,8 @@ What makes it cheap is work done once a version instead of once a code:
 - The data codewords are all that changes between codes of one version. Reed–Solomon
   codes are linear, so each data codeword's share of the unmasked symbol — its own
   modules and those of the error-correction codewords it adds to — is a table per
-  codeword position and half byte: a symbol is one XOR per half codeword.
+  codeword position and half byte: a symbol is one XOR per half codeword. (Up to
+  version 12, ~280 bytes; larger, rarer codes gather their modules from the codewords.)
 - Each penalty rule is a few shifts, ANDs and bit counts over the whole symbol.
 - The segment search restarts at every character that only byte mode can hold, so it
   runs on the alphanumeric runs between them ("://", ".", "/", "-2024-") and is cached:
@@ -45,7 +46,8 @@ _ALNUM_VALUE = {c: i for i, c in enumerate(_ALNUM)}
 _SEGMENT = re.compile(r"N+|A+|B+")
 
 # Modes N A B K. Character count bits and zint's head costs ((count bits + 4) × 6, the unit
-# being 1/6 bit) for versions 1–9, 10–26, 27–40.
+# being 1/6 bit) for versions 1–9, 10–26, 27–40. Kanji never holds a one-byte character,
+# but zint's search carries its cost, which can decide ties, so ours does too.
 _MODES = "NABK"
 _INDICATOR = {"N": 1, "A": 2, "B": 4}
 _COUNT_BITS = ({"N": 10, "A": 9, "B": 8}, {"N": 12, "A": 11, "B": 16}, {"N": 14, "A": 13, "B": 16})
