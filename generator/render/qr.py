@@ -133,17 +133,13 @@ def png(url: str) -> bytes:
     for i in range(step):
         wide[i::step] = grey
     stride, line = (n + QUIET_ZONE) * step, width * step
-    parts = [blank]
-    previous = None
-    for y, row in enumerate(_rows(n, picture)):
-        if row == previous:         # a module row like the one above: all "same as above"
-            parts += (same, repeat)
-            continue
-        parts += (b"\x00", wide[y * stride:y * stride + line], repeat)
-        previous = row
-    parts.append(blank)
+    firsts = [b"\x00" + wide[i:i + line] for i in range(0, n * stride, stride)]
+    rows = _rows(n, picture)
+    for y in range(1, n):
+        if rows[y] == rows[y - 1]:  # a module row like the one above: all "same as above"
+            firsts[y] = same
     packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
-    data = packer.compress(b"".join(parts)) + packer.flush()
+    data = packer.compress(b"".join((blank, repeat.join(firsts), repeat, blank))) + packer.flush()
     per_metre = round(PNG_DPI / 0.0254)
     return (b"\x89PNG\r\n\x1a\n"
             + _chunk(b"IHDR", struct.pack(">IIBBBBB", px, px, 1, 0, 0, 0, 0))
