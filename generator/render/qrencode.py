@@ -431,9 +431,11 @@ def _plan(version: int) -> _Plan:
 
 
 def penalty(d: int, plan: _Plan) -> int:
-    """The four penalty rules as zint scores them, on symbol *d* (see the module notes).
-    Positive integers only (``x & ~y`` is written ``x ^ (x & y)``), and counts of equal
-    weight are taken together, rows' above columns'."""
+    """The four penalty rules as zint scores them, on symbol *d* (format bits included):
+    runs of 5+ alike, 2×2 blocks, 1:1:3:1:1 patterns — counted once each when 4 light
+    modules (or the edge) lie on at least one side — and the dark share. Shifts by 1 step
+    along a row, by the width down a column. Positive integers only (``x & ~y`` is written
+    ``x ^ (x & y)``), and counts of equal weight are taken together (rows' above columns')."""
     w, w2, bits, left, up = plan.width, 2 * plan.width, plan.bits, plan.horizontal, plan.vertical
     # 1: runs of 5 or more modules of one colour: 3 + (length − 5) each
     e = (d ^ (d >> 1) ^ left) & left                 # same colour as the module to the left
