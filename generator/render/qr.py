@@ -6,45 +6,49 @@ in-process cache is kept here; the same URL is never encoded twice in one build)
 - Error correction level M: a code stays readable with up to ~15 % of it scratched,
   folded or covered.
 - The quiet zone of 4 modules that the standard requires is part of every output.
-- The symbol comes from zxing-cpp (a C++ encoder that also chooses the mask pattern
-  by the standard's penalty rules). Measured with benchmarks/qr_bench.py, it is 3–6×
-  faster than segno with a fixed mask and ~20× faster than segno choosing the mask,
-  and zbar reads every code it makes; the SVG and PNG writers are our own.
+- The symbol comes from qrencode (our own encoder, which makes the symbol zint — the
+  encoder in zxing-cpp that confsite used before — makes: same segments, version and
+  mask; tests/test_qrencode.py holds them to each other). It hands over the rows as text
+  framed by light modules, so the SVG path and the PNG rows are cut from one string.
 """
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 from functools import lru_cache
 from html import escape
 
-import zxingcpp
+from . import qrencode
 
-QUIET_ZONE = 4
-ERROR_CORRECTION = "M"
+QUIET_ZONE = qrencode.MARGIN    # 4 modules, as the standard requires
 PNG_MODULE_PX = 16       # pixels per module in the print PNG (a multiple of 8)
 PNG_DPI = 300
 
 Matrix = tuple[bytes, ...]          # rows of modules: 1 dark, 0 light
-_DARK = bytes([1] + [0] * 255)      # zxing's image: 0 is black, 255 white
-_RUN = re.compile(b"\x01+")
-_GREY = bytes([255, 0]) + bytes(254)  # module → PNG byte: light 0xff, dark 0x00
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
+_GREY = bytes.maketrans(b"01", b"\xff\x00")  # module → PNG byte: light 0xff, dark 0x00
+
+
+@lru_cache(maxsize=8192)
+def _symbol(url: str) -> tuple[int, str]:
+    """Size in modules and rows as ``0``/``1`` text (see :func:`qrencode.encode`)."""
+    return qrencode.encode(url)
+
+
+def _rows(n: int, picture: str) -> list[str]:
+    step = n + QUIET_ZONE
+    return [picture[i:i + n] for i in range(QUIET_ZONE, n * step, step)]
 
 
 @lru_cache(maxsize=8192)
 def matrix(url: str) -> Matrix:
     """The QR symbol of *url* without quiet zone: rows of modules, 1 is dark."""
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_CORRECTION)
-    pixels = memoryview(code.to_image(scale=1, add_quiet_zones=False))
-    height, width = pixels.shape
-    data = pixels.tobytes().translate(_DARK)
-    return tuple(data[y * width:(y + 1) * width] for y in range(height))
+    return tuple(row.encode("ascii").translate(_BITS) for row in _rows(*_symbol(url)))
 
 
 def size(url: str) -> int:
     """Width of the code in modules, quiet zone included."""
-    return len(matrix(url)) + 2 * QUIET_ZONE
+    return _symbol(url)[0] + 2 * QUIET_ZONE
 
 
 @lru_cache(maxsize=8192)
@@ -52,27 +56,35 @@ def path_data(url: str) -> str:
     """One SVG path of the dark modules: a 1-module-wide stroke along each horizontal run.
 
     Each row starts with an absolute move to its left edge (``M4 y.5``); within it, runs
-    are relative moves and strokes (``m gap 0h run``). A row's relative part does not
-    depend on where the row is, so rows met before (finder patterns, timing lines) are
-    written once a build: about twice as fast, and a third smaller than absolute runs."""
-    out = []
-    for y, row in enumerate(matrix(url)):
-        runs = _ROWS.get(row)
-        if runs is None:
-            if len(_ROWS) > 100_000:
-                _ROWS.clear()
-            parts, x = [], 0
-            for run in _RUN.finditer(row):
-                start, end = run.span()
-                parts.append(f"m{start - x} 0h{end - start}")
-                x = end
-            runs = _ROWS[row] = "".join(parts)
-        if runs:
-            out.append(f"M{QUIET_ZONE} {y + QUIET_ZONE}.5{runs}")
-    return "".join(out)
+    are relative moves and strokes (``m gap 0h run``), a third smaller than absolute runs.
+    Built in one pass: the rows are joined, each behind a character that stands for its
+    row's move, cut into tokens (a move, light modules then dark ones, or the light ones
+    that end a row), and each token is looked up."""
+    n, picture = _symbol(url)
+    rows = _rows(n, picture)
+    text = "".join(map(str.__add__, _ROW_MARKS, rows))
+    if "0" * n in rows:                     # a row without dark modules gets no move
+        text = "".join(mark + row for mark, row in zip(_ROW_MARKS, rows) if "1" in row)
+    return "".join(map(_PATH_TOKENS.__getitem__, text.replace("10", "1|0").split("|")))
 
 
-_ROWS: dict[bytes, str] = {}
+class _PathTokens(dict):
+    def __missing__(self, token: str) -> str:
+        if token in _ROW_OF_MARK:
+            text = f"M{QUIET_ZONE} {_ROW_OF_MARK[token] + QUIET_ZONE}.5"
+        elif "1" in token:
+            gap = token.count("0")
+            text = f"m{gap} 0h{len(token) - gap}"
+        else:                                   # light modules at the end of a row
+            text = ""
+        self[token] = text
+        return text
+
+
+# A character for each row (version 40 has 177), between the "|" that end tokens.
+_ROW_OF_MARK = {c: y for y, c in enumerate(c for c in map(chr, range(2, 256)) if c not in "01|") if y < 177}
+_ROW_MARKS = [f"|{c}|" for c in _ROW_OF_MARK]
+_PATH_TOKENS = _PathTokens()
 
 
 @lru_cache(maxsize=8192)
@@ -109,27 +121,25 @@ def png(url: str) -> bytes:
 
     Each module row is 16 identical pixel rows: the first carries the pixels (filter
     0), the other 15 say "same as the row above" (filter 2, all zero bytes), which
-    run-length coding compresses to almost nothing, ~4× faster than plain deflate."""
-    n = size(url)
-    px = n * PNG_MODULE_PX
+    run-length coding compresses to almost nothing, ~4× faster than plain deflate. A
+    module row like the one above is 16 rows "same as above"."""
+    n, picture = _symbol(url)
+    width = n + 2 * QUIET_ZONE
+    px = width * PNG_MODULE_PX
     step = PNG_MODULE_PX // 8                         # bytes a module takes in a 1-bit row
-    blank, same, repeat = _png_rows(n)
-    quiet = b"\xff" * (QUIET_ZONE * step)
-    parts = [blank]
-    previous = None
-    for row in matrix(url):
-        if row == previous:         # a module row like the one above: all "same as above"
-            parts += (same, repeat)
-            continue
-        grey = row.translate(_GREY)
-        wide = bytearray(len(grey) * step)
-        for i in range(step):
-            wide[i::step] = grey
-        parts += (b"\x00", quiet, wide, quiet, repeat)
-        previous = row
-    parts.append(blank)
+    blank, same, repeat = _png_rows(width)
+    grey = picture.encode("ascii").translate(_GREY)   # every row framed by light modules
+    wide = bytearray(len(grey) * step)
+    for i in range(step):
+        wide[i::step] = grey
+    stride, line = (n + QUIET_ZONE) * step, width * step
+    firsts = [b"\x00" + wide[i:i + line] for i in range(0, n * stride, stride)]
+    rows = _rows(n, picture)
+    for y in range(1, n):
+        if rows[y] == rows[y - 1]:  # a module row like the one above: all "same as above"
+            firsts[y] = same
     packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
-    data = packer.compress(b"".join(parts)) + packer.flush()
+    data = packer.compress(b"".join((blank, repeat.join(firsts), repeat, blank))) + packer.flush()
     per_metre = round(PNG_DPI / 0.0254)
     return (b"\x89PNG\r\n\x1a\n"
             + _chunk(b"IHDR", struct.pack(">IIBBBBB", px, px, 1, 0, 0, 0, 0))
@@ -150,6 +160,5 @@ def _png_rows(n: int) -> tuple[bytes, bytes, bytes]:
 
 
 def clear_cache() -> None:
-    for fn in (matrix, path_data, svg, png, _png_rows):
+    for fn in (_symbol, matrix, path_data, svg, png, _png_rows):
         fn.cache_clear()
-    _ROWS.clear()
