@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
+from typing import AbstractSet, Iterable, NamedTuple
 
 from .slugs import fold
 
@@ -71,11 +73,29 @@ def words(text: str) -> list[tuple[str, str]]:
     return [kw for w in _WORD.findall(unicodedata.normalize("NFC", text)) for kw in _word(w)]
 
 
+class Scan(NamedTuple):
+    """What the search index takes from a text."""
+    keys: AbstractSet[str]                  # the keys of its words
+    pairs: AbstractSet[tuple[str, str]]     # pairs of keys side by side (but a key beside itself)
+    forms: AbstractSet[str]                 # "key=exact form" of each word
+
+
 class Words:
-    """:func:`words` with each distinct word worked out once (an index has few of them)."""
+    """:func:`words` with each distinct word worked out once (an index has few of them).
+
+    One object serves one build of the index: it remembers the words it meets, and with
+    :meth:`scan` the texts it is told to remember (the facts, which articles share).
+    """
 
     def __init__(self) -> None:
         self.known: dict[str, list[tuple[str, str]]] = {}
+        # A text is cut at white space (which no word holds) into pieces: a word, or
+        # words and punctuation ("Lắk,", "15/3/2024", "–"), each worked out once.
+        self._keys: dict[str, tuple[str, ...]] = {}     # piece → the keys of its words
+        self._forms: dict[str, tuple[str, ...]] = {}    # ... and "key=exact form" of each
+        self._one: dict[str, str] = {}                  # ... and its key if it holds one word, else ""
+        self._odd: set[str] = set()                     # pieces that hold none or several
+        self._texts: dict[str, Scan] = {}
 
     def __call__(self, text: str) -> list[tuple[str, str]]:
         known = self.known
@@ -86,6 +106,51 @@ class Words:
                 found = known[w] = _word(w)
             out += found
         return out
+
+    def scan(self, text: str, remember: bool = False) -> Scan:
+        """What the index takes from *text* (its words as :meth:`__call__` gives them).
+        With *remember*, the answer is kept for the next time this text comes (the sets are
+        then frozen)."""
+        if remember:
+            found = self._texts.get(text)
+            if found is None:
+                found = self._texts[text] = Scan(*map(frozenset, self.scan(text)))
+            return found
+        pieces = unicodedata.normalize("NFC", text).split()
+        distinct = set(pieces)
+        if not self._keys.keys() >= distinct:
+            self._learn(distinct)
+        here = set(chain.from_iterable(map(self._keys.__getitem__, distinct)))
+        forms = set(chain.from_iterable(map(self._forms.__getitem__, distinct)))
+        keys = list(map(self._one.__getitem__, pieces))
+        if not self._odd.isdisjoint(distinct):
+            keys = self._splice(pieces, keys)
+        pairs = set(zip(keys, keys[1:]))
+        pairs.difference_update(zip(here, here))    # each (k, k): one set, iterated twice alike
+        return Scan(here, pairs, forms)
+
+    def _splice(self, pieces: list[str], keys: list[str]) -> list[str]:
+        """*keys* with the "" of each piece that holds other than one word replaced by its keys."""
+        out: list[str] = []
+        start = 0
+        while True:
+            try:
+                i = keys.index("", start)
+            except ValueError:
+                return out + keys[start:]
+            out += keys[start:i]
+            out += self._keys[pieces[i]]
+            start = i + 1
+
+    def _learn(self, pieces: Iterable[str]) -> None:
+        for piece in pieces:
+            if piece not in self._keys:
+                found = self(piece)
+                self._keys[piece] = tuple(k for k, _ in found)
+                self._forms[piece] = tuple(f"{k}={e}" for k, e in found)
+                self._one[piece] = found[0][0] if len(found) == 1 else ""
+                if len(found) != 1:
+                    self._odd.add(piece)
 
 
 def short_name(name: str) -> str:
