@@ -36,7 +36,7 @@ def test_a_text_is_keyed_as_word_by_word() -> None:
     for _ in range(2):      # pieces of text met for the first time, then known
         for text in TEXTS:
             assert tuple(map(set, w.scan(text))) == _expected(text), text
-            assert tuple(map(set, w.scan(text, remember=True))) == _expected(text), text
+            assert tuple(map(set, w.scan_shared([text]))) == _expected(text), text
     # A text that runs two texts together pairs the last word of one with the first of the next.
     both = " ".join(TEXTS)
     assert tuple(map(set, w.scan(both))) == _expected(both)
@@ -59,3 +59,10 @@ def test_the_index_is_the_same_with_a_cold_a_warm_or_no_cache(site, tmp_path: Pa
     assert search.index_files(site, BuildCache(tmp_path / "cache")) == plain
     assert computed == []       # every article's entry came from the cache
     assert len(site.articles) > 10 and len(plain) > 10
+
+
+def test_texts_scanned_together_are_not_paired_across() -> None:
+    w = Words()
+    keys, pairs, forms = w.scan_shared(["Sở Nội vụ", "Đắk Lắk"])
+    assert keys == {"so", "noi", "vu", "dac", "lac"} and ("vu", "dac") not in pairs and ("noi", "vu") in pairs
+    assert "dac=đăc1" in forms and not any(w.scan_shared([]))

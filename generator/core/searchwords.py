@@ -80,11 +80,25 @@ class Scan(NamedTuple):
     forms: AbstractSet[str]                 # "key=exact form" of each word
 
 
+class _Kept(dict):
+    """text → its :class:`Scan` (frozen), worked out when first asked for."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+
+    def __missing__(self, text: str) -> Scan:
+        found = self[text] = Scan(*map(frozenset, self.words.scan(text)))
+        return found
+
+
+_NOTHING = Scan(frozenset(), frozenset(), frozenset())
+
+
 class Words:
     """:func:`words` with each distinct word worked out once (an index has few of them).
 
-    One object serves one build of the index: it remembers the words it meets, and with
-    :meth:`scan` the texts it is told to remember (the facts, which articles share).
+    One object serves one build of the index: it remembers the words it meets, and the
+    texts given to :meth:`scan_shared` (the facts, which articles share).
     """
 
     def __init__(self) -> None:
@@ -95,7 +109,7 @@ class Words:
         self._forms: dict[str, tuple[str, ...]] = {}    # ... and "key=exact form" of each
         self._one: dict[str, str] = {}                  # ... and its key if it holds one word, else ""
         self._odd: set[str] = set()                     # pieces that hold none or several
-        self._texts: dict[str, Scan] = {}
+        self._shared = _Kept(self)
 
     def __call__(self, text: str) -> list[tuple[str, str]]:
         known = self.known
@@ -107,16 +121,11 @@ class Words:
             out += found
         return out
 
-    def scan(self, text: str, remember: bool = False) -> Scan:
-        """What the index takes from *text* (its words as :meth:`__call__` gives them).
-        With *remember*, the answer is kept for the next time this text comes (the sets are
-        then frozen)."""
-        if remember:
-            found = self._texts.get(text)
-            if found is None:
-                found = self._texts[text] = Scan(*map(frozenset, self.scan(text)))
-            return found
+    def scan(self, text: str) -> Scan:
+        """What the index takes from *text* (its words as :meth:`__call__` gives them)."""
         pieces = unicodedata.normalize("NFC", text).split()
+        if not pieces:
+            return _NOTHING
         distinct = set(pieces)
         if not self._keys.keys() >= distinct:
             self._learn(distinct)
@@ -128,6 +137,12 @@ class Words:
         pairs = set(zip(keys, keys[1:]))
         pairs.difference_update(zip(here, here))    # each (k, k): one set, iterated twice alike
         return Scan(here, pairs, forms)
+
+    def scan_shared(self, texts: Iterable[str]) -> Scan:
+        """:meth:`scan` of each of *texts*, together (no pair across two of them); each text's
+        is kept for the next time it comes (for texts that many articles share)."""
+        scans = list(map(self._shared.__getitem__, texts))
+        return Scan(*(frozenset().union(*parts) for parts in zip(*scans))) if scans else _NOTHING
 
     def _splice(self, pieces: list[str], keys: list[str]) -> list[str]:
         """*keys* with the "" of each piece that holds other than one word replaced by its keys."""

@@ -111,8 +111,14 @@ class _Codes(dict):
 _CODE = _Codes().__getitem__
 
 
+_ONE_DIGIT = bytes.maketrans(bytes(range(32)), _FINAL.encode("ascii"))
+
+
 def _encode_sorted(ids: list[int]) -> str:
-    return "".join(map(_CODE, map(sub, ids, chain((-1,), ids))))
+    gaps = list(map(sub, ids, chain((-1,), ids)))
+    if not gaps or max(gaps) < 32:      # a digit each (the long lists of common words): at once
+        return bytes(gaps).translate(_ONE_DIGIT).decode("ascii")
+    return "".join(map(_CODE, gaps))
 
 
 def encode_ids(ids: Iterable[int]) -> str:
@@ -234,11 +240,8 @@ def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words
     forms: set[str] = set()
     front = front_matter_text(a, "")
     for texts in _fields(a, cluster, units, front):
-        if len(texts) == 1:
-            here, pairs, found = words.scan(texts[0])
-        else:       # the facts: short texts that many articles share
-            scans = [words.scan(text, remember=True) for text in texts]
-            here, pairs, found = (frozenset().union(*parts) for parts in zip(*scans))
+        # The facts are short texts that many articles share.
+        here, pairs, found = words.scan(texts[0]) if len(texts) == 1 else words.scan_shared(texts)
         forms.update(found)
         here = here - seen
         seen.update(here)
