@@ -226,14 +226,16 @@ def _fields(a: Article, cluster: str, units: tuple[str, ...], front: list[str]) 
 
 
 def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words,
-                   units: tuple[str, ...] = ()) -> tuple[str, ...]:
+                   units: tuple[str, ...] = (), terms: list[list[str]] | None = None) -> tuple[str, ...]:
     """What the index takes from one article, each a space-separated string: its word keys
     in the title, the facts, the summary and the body (an article counts once per key, in
     its best field); the pairs of adjacent words in one text ("key+key"); the exact forms
     of its words ("key=form"); then its result record. A pure function of the article,
     its cluster's name and slug and the registered names of the units it names (*units*:
     official and today's names, so a report that writes a unit another way, or under its
-    pre-merger name, is found)."""
+    pre-merger name, is found). The words, pairs and forms are also appended to *terms*
+    (if given) as lists, for a caller that would split them again at once."""
+    terms = terms if terms is not None else []
     seen: set[str] = set()
     seen_pairs: set[tuple[str, str]] = set()
     by_field, pairs_by_field = [], []
@@ -247,9 +249,10 @@ def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words
         seen.update(here)
         pairs = pairs - seen_pairs
         seen_pairs.update(pairs)
-        by_field.append(" ".join(sorted(here)))
-        pairs_by_field.append(" ".join(sorted(map("+".join, pairs))))
-    return (*by_field, *pairs_by_field, " ".join(sorted(forms)), _json(_record(a, cluster, slug, front)))
+        by_field.append(sorted(here))
+        pairs_by_field.append(sorted(map("+".join, pairs)))
+    terms += (*by_field, *pairs_by_field, sorted(forms))
+    return (*map(" ".join, terms), _json(_record(a, cluster, slug, front)))
 
 
 def _entry_key(a: Article, cluster: str, slug: str, units: tuple[str, ...] = ()) -> str:
@@ -325,11 +328,12 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
         cluster, slug = (c.name, c.slug) if c else ("", "")
         units = unit_names(site, a)
         cache_key = _entry_key(a, cluster, slug, units) if keyed else ""
-        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words, units))
+        made: list[list[str]] = []      # an entry made here has its terms still apart
+        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words, units, made))
         record = entry[-1]
         # Articles come in id order, so every list of ids is made sorted.
-        for add_to, text in zip(adders, entry[:-1]):
-            _drain(map(append, map(add_to, text.split()), repeat(i)))
+        for add_to, terms in zip(adders, made or map(str.split, entry[:-1])):
+            _drain(map(append, map(add_to, terms), repeat(i)))
         records.append(record.encode("utf-8"))
         if slug:
             facets[f"c-{slug}"].append(i)
