@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import chain
-from typing import AbstractSet, Iterable, NamedTuple
+from typing import Collection, Iterable, NamedTuple
 
 from .slugs import fold
 
@@ -75,19 +75,26 @@ def words(text: str) -> list[tuple[str, str]]:
 
 class Scan(NamedTuple):
     """What the search index takes from a text."""
-    keys: AbstractSet[str]                  # the keys of its words
-    pairs: AbstractSet[tuple[str, str]]     # pairs of keys side by side (but a key beside itself)
-    forms: AbstractSet[str]                 # "key=exact form" of each word
+    keys: Collection[str]                   # the keys of its words
+    pairs: Collection[tuple[str, str]]      # pairs of keys side by side (but a key beside itself)
+    forms: Collection[str]                  # "key=exact form" of each word; each without repeats
 
 
 class _Kept(dict):
-    """text → its :class:`Scan` (frozen), worked out when first asked for."""
+    """text → its :class:`Scan`, worked out when asked for, and kept (as tuples, a third
+    the memory of sets) from the second time on: most texts that come once come only once
+    (a person's name), and need not be held."""
 
     def __init__(self, words: Words) -> None:
         self.words = words
+        self.once: set[str] = set()
 
     def __missing__(self, text: str) -> Scan:
-        found = self[text] = Scan(*map(frozenset, self.words.scan(text)))
+        found = self.words.scan(text)
+        if text in self.once:
+            found = self[text] = Scan(*map(tuple, found))
+        else:
+            self.once.add(text)
         return found
 
 
