@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
+from typing import Collection, Iterable, NamedTuple
 
 from .slugs import fold
 
@@ -71,11 +73,50 @@ def words(text: str) -> list[tuple[str, str]]:
     return [kw for w in _WORD.findall(unicodedata.normalize("NFC", text)) for kw in _word(w)]
 
 
+class Scan(NamedTuple):
+    """What the search index takes from a text."""
+    keys: Collection[str]                   # the keys of its words
+    pairs: Collection[tuple[str, str]]      # pairs of keys side by side (but a key beside itself)
+    forms: Collection[str]                  # "key=exact form" of each word; each without repeats
+
+
+class _Kept(dict):
+    """text → its :class:`Scan`, worked out when asked for, and kept (as tuples, a third
+    the memory of sets) from the second time on: most texts that come once come only once
+    (a person's name), and need not be held."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+        self.once: set[str] = set()
+
+    def __missing__(self, text: str) -> Scan:
+        found = self.words.scan(text)
+        if text in self.once:
+            found = self[text] = Scan(*map(tuple, found))
+        else:
+            self.once.add(text)
+        return found
+
+
+_NOTHING = Scan(frozenset(), frozenset(), frozenset())
+
+
 class Words:
-    """:func:`words` with each distinct word worked out once (an index has few of them)."""
+    """:func:`words` with each distinct word worked out once (an index has few of them).
+
+    One object serves one build of the index: it remembers the words it meets, and the
+    texts given to :meth:`scan_shared` (the facts, which articles share).
+    """
 
     def __init__(self) -> None:
         self.known: dict[str, list[tuple[str, str]]] = {}
+        # A text is cut at white space (which no word holds) into pieces: a word, or
+        # words and punctuation ("Lắk,", "15/3/2024", "–"), each worked out once.
+        self._keys: dict[str, tuple[str, ...]] = {}     # piece → the keys of its words
+        self._forms: dict[str, tuple[str, ...]] = {}    # ... and "key=exact form" of each
+        self._one: dict[str, str] = {}                  # ... and its key if it holds one word, else ""
+        self._odd: set[str] = set()                     # pieces that hold none or several
+        self._shared = _Kept(self)
 
     def __call__(self, text: str) -> list[tuple[str, str]]:
         known = self.known
@@ -86,6 +127,52 @@ class Words:
                 found = known[w] = _word(w)
             out += found
         return out
+
+    def scan(self, text: str) -> Scan:
+        """What the index takes from *text* (its words as :meth:`__call__` gives them)."""
+        pieces = unicodedata.normalize("NFC", text).split()
+        if not pieces:
+            return _NOTHING
+        distinct = set(pieces)
+        if not self._keys.keys() >= distinct:
+            self._learn(distinct)
+        here = set(chain.from_iterable(map(self._keys.__getitem__, distinct)))
+        forms = set(chain.from_iterable(map(self._forms.__getitem__, distinct)))
+        keys = list(map(self._one.__getitem__, pieces))
+        if not self._odd.isdisjoint(distinct):
+            keys = self._splice(pieces, keys)
+        pairs = set(zip(keys, keys[1:]))
+        pairs.difference_update(zip(here, here))    # each (k, k): one set, iterated twice alike
+        return Scan(here, pairs, forms)
+
+    def scan_shared(self, texts: Iterable[str]) -> Scan:
+        """:meth:`scan` of each of *texts*, together (no pair across two of them); each text's
+        is kept for the next time it comes (for texts that many articles share)."""
+        scans = list(map(self._shared.__getitem__, texts))
+        return Scan(*(frozenset().union(*parts) for parts in zip(*scans))) if scans else _NOTHING
+
+    def _splice(self, pieces: list[str], keys: list[str]) -> list[str]:
+        """*keys* with the "" of each piece that holds other than one word replaced by its keys."""
+        out: list[str] = []
+        start = 0
+        while True:
+            try:
+                i = keys.index("", start)
+            except ValueError:
+                return out + keys[start:]
+            out += keys[start:i]
+            out += self._keys[pieces[i]]
+            start = i + 1
+
+    def _learn(self, pieces: Iterable[str]) -> None:
+        for piece in pieces:
+            if piece not in self._keys:
+                found = self(piece)
+                self._keys[piece] = tuple(k for k, _ in found)
+                self._forms[piece] = tuple(f"{k}={e}" for k, e in found)
+                self._one[piece] = found[0][0] if len(found) == 1 else ""
+                if len(found) != 1:
+                    self._odd.add(piece)
 
 
 def short_name(name: str) -> str:

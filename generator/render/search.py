@@ -111,8 +111,14 @@ class _Codes(dict):
 _CODE = _Codes().__getitem__
 
 
+_ONE_DIGIT = bytes.maketrans(bytes(range(32)), _FINAL.encode("ascii"))
+
+
 def _encode_sorted(ids: list[int]) -> str:
-    return "".join(map(_CODE, map(sub, ids, chain((-1,), ids))))
+    gaps = list(map(sub, ids, chain((-1,), ids)))
+    if not gaps or max(gaps) < 32:      # a digit each (the long lists of common words): at once
+        return bytes(gaps).translate(_ONE_DIGIT).decode("ascii")
+    return "".join(map(_CODE, gaps))
 
 
 def encode_ids(ids: Iterable[int]) -> str:
@@ -169,8 +175,11 @@ def content_hash(data: bytes) -> str:
     return base64.b32hexencode(hashlib.blake2b(data, digest_size=HASH_CHARS * 5 // 8).digest()).decode().lower()
 
 
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def _dump(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return _json(value).encode("utf-8")
 
 
 def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
@@ -199,55 +208,51 @@ def _shards(entries: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
 
 def _record(a: Article, cluster: str, slug: str, front: list[str]) -> dict[str, str]:
     """What a result shows of an article."""
-    body = " ".join(x for x in (a.summary, a.body.text) if x)
+    body = " ".join(x for x in (a.summary, a.body.text[:BODY_CHARS + 1]) if x)
     if len(body) > BODY_CHARS:
         body = body[:BODY_CHARS].rsplit(" ", 1)[0] + " …"
     return {"u": a.url, "t": a.title, "d": short_date(a.date), "i": a.date.iso(), "c": cluster, "s": slug,
             "k": kind_key(a), "m": " · ".join(front), "b": body}
 
 
-def _fields(a: Article, cluster: str, units: tuple[str, ...] = ()) -> tuple[list[str], ...]:
-    """The texts of an article by field, best first: title; facts (cluster, front-matter,
-    the registered names of the units it names, the words of its kind, its year and
-    period); summary; body."""
-    facts = [cluster, *front_matter_text(a, ""), *units, KIND_WORDS.get(a.kind or "", ""), str(a.date.year)]
+def _fields(a: Article, cluster: str, units: tuple[str, ...], front: list[str]) -> tuple[list[str], ...]:
+    """The texts of an article by field, best first: title; facts (cluster, front-matter
+    (*front*: :func:`front_matter_text`), the registered names of the units it names, the
+    words of its kind, its year and period); summary; body."""
+    facts = [cluster, *front, *units, KIND_WORDS.get(a.kind or "", ""), str(a.date.year)]
     if a.period is not None:
         facts.append(str(a.period))
     return [a.title], [f for f in facts if f], [a.summary], [a.body.text]
 
 
 def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words,
-                   units: tuple[str, ...] = ()) -> tuple[str, ...]:
+                   units: tuple[str, ...] = (), terms: list[list[str]] | None = None) -> tuple[str, ...]:
     """What the index takes from one article, each a space-separated string: its word keys
     in the title, the facts, the summary and the body (an article counts once per key, in
     its best field); the pairs of adjacent words in one text ("key+key"); the exact forms
     of its words ("key=form"); then its result record. A pure function of the article,
     its cluster's name and slug and the registered names of the units it names (*units*:
     official and today's names, so a report that writes a unit another way, or under its
-    pre-merger name, is found)."""
+    pre-merger name, is found). The words, pairs and forms are also appended to *terms*
+    (if given) as lists, for a caller that would split them again at once."""
+    terms = terms if terms is not None else []
     seen: set[str] = set()
     seen_pairs: set[tuple[str, str]] = set()
     by_field, pairs_by_field = [], []
-    forms: set[tuple[str, str]] = set()
-    for texts in _fields(a, cluster, units):
-        here: set[str] = set()
-        pairs: set[tuple[str, str]] = set()
-        for text in texts:
-            found = words(text)
-            forms.update(found)
-            keys = [k for k, _ in found]
-            here.update(keys)
-            pairs.update(zip(keys, keys[1:]))
-        here.difference_update(seen)
-        seen.update(here)
-        by_field.append(" ".join(sorted(here)))
-        pairs.difference_update(seen_pairs)
-        seen_pairs.update(pairs)
-        pairs_by_field.append(" ".join(sorted(f"{k1}+{k2}" for k1, k2 in pairs if k1 != k2)))
-    forms_text = " ".join(sorted(f"{k}={e}" for k, e in forms))
+    forms: set[str] = set()
     front = front_matter_text(a, "")
-    return (*by_field, *pairs_by_field, forms_text,
-            _dump(_record(a, cluster, slug, front)).decode("utf-8"))
+    for texts in _fields(a, cluster, units, front):
+        # The facts are short texts that many articles share.
+        here, pairs, found = words.scan(texts[0]) if len(texts) == 1 else words.scan_shared(texts)
+        forms.update(found)
+        here = here - seen
+        seen.update(here)
+        pairs = pairs - seen_pairs
+        seen_pairs.update(pairs)
+        by_field.append(sorted(here))
+        pairs_by_field.append(sorted(map("+".join, pairs)))
+    terms += (*by_field, *pairs_by_field, sorted(forms))
+    return (*map(" ".join, terms), _json(_record(a, cluster, slug, front)))
 
 
 def _entry_key(a: Article, cluster: str, slug: str, units: tuple[str, ...] = ()) -> str:
@@ -311,10 +316,10 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
     keyed = cache.enabled       # without a cache, memoized() computes and needs no key
     words = searchwords.Words()
     ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
-    adders = [d.__getitem__ for d in ids]    # term → ids of the articles with it in that field
     pair_ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
-    pair_adders = [d.__getitem__ for d in pair_ids]
-    form_ids: defaultdict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    form_ids: defaultdict[str, list[int]] = defaultdict(list)     # "key=form" → ids
+    # term (pair, "key=form") → ids of the articles with it (in that field), in the entry's order
+    adders = [d.__getitem__ for d in (*ids, *pair_ids, form_ids)]
     append = list.append
     facets: defaultdict[str, list[int]] = defaultdict(list)
     records: list[bytes] = []
@@ -323,14 +328,12 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
         cluster, slug = (c.name, c.slug) if c else ("", "")
         units = unit_names(site, a)
         cache_key = _entry_key(a, cluster, slug, units) if keyed else ""
-        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words, units))
-        forms, record = entry[-2:]
+        made: list[list[str]] = []      # an entry made here has its terms still apart
+        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words, units, made))
+        record = entry[-1]
         # Articles come in id order, so every list of ids is made sorted.
-        for add_to, text in zip(adders + pair_adders, entry[:-2]):
-            _drain(map(append, map(add_to, text.split()), repeat(i)))
-        for kf in forms.split():
-            k, f = kf.split("=", 1)
-            form_ids[k][f].append(i)
+        for add_to, terms in zip(adders, made or map(str.split, entry[:-1])):
+            _drain(map(append, map(add_to, terms), repeat(i)))
         records.append(record.encode("utf-8"))
         if slug:
             facets[f"c-{slug}"].append(i)
@@ -341,6 +344,10 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
     # Written by hand, as json.dumps would: a term is letters and digits (a pair, two terms
     # and a space) and an id list is ASCII letters, digits, '-' and '_', so neither has
     # anything JSON escapes; exact forms go through json.dumps.
+    forms_of: defaultdict[str, dict[str, list[int]]] = defaultdict(dict)
+    for kf, with_form in form_ids.items():
+        k, f = kf.split("=", 1)
+        forms_of[k][f] = with_form
     none: list[int] = []
     entries: dict[str, bytes] = {}
     df: dict[str, int] = {}
@@ -348,7 +355,7 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
         lists = [d.get(t, none) for d in ids]
         df[t] = sum(map(len, lists))
         items = ['"%s"' % _encode_sorted(x) for x in lists]
-        forms = _exact_forms(form_ids[t], t)
+        forms = _exact_forms(forms_of[t], t)
         if forms is not None:
             items.append(json.dumps(forms, ensure_ascii=False, separators=(",", ":")))
         entries[t] = ('"%s":[%s]' % (t, ",".join(items))).encode("utf-8")
