@@ -220,29 +220,34 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     # it is made in a forked process from here on, alongside what this process prepares
     # and the render workers; otherwise here, after the pages.
     want_index = index
-    index_job = parallel.fork_call(lambda: search_files(site, cache), jobs, cache) if want_index else None
+
+    def index_files() -> dict[str, bytes | str]:
+        """The index's files; with *place*, placed where they are made (digests come back)."""
+        made = search_files(site, cache)
+        return made if place is None else {path: place(path, data) for path, data in made.items()}
+
+    index_job = parallel.fork_call(index_files, jobs, cache) if want_index else None
     try:
         files.update(outputs.install(env, site, cache))
         todo = [r for r in routes(site, cache) if only is None or only(r)]
         kept = reuse(env, theme_assets, todo) if reuse is not None else {}
         todo = [r for r in todo if r.output not in kept]
-        index: dict[str, bytes] = {}
+        index: dict[str, bytes | str] = {}
 
         def make_index() -> None:
             if want_index:
-                index.update(index_job.get() if index_job is not None else search_files(site, cache))
+                index.update(index_job.get() if index_job is not None else index_files())
 
         pages = _render_all(env, todo, jobs, cache, meanwhile=make_index, place=place)
     finally:
         if index_job is not None:
             index_job.cancel()
     placed: dict[str, str] = {}
-    for route, data in zip(todo, pages):
+    for output, data in [*((r.output, p) for r, p in zip(todo, pages)), *index.items()]:
         if isinstance(data, str):
-            placed[route.output] = data
+            placed[output] = data
         else:
-            files[route.output] = data
-    files.update(index)
+            files[output] = data
     media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
     copies = {rel: config.content_dir / rel for rel in sorted(media)}
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files and k not in placed}, placed)
