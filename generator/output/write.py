@@ -257,13 +257,10 @@ class Staging:
         """Make the folder hold exactly the rendered site; return its manifest."""
         manifest: dict[str, str] = {}
         for rel in rendered.outputs:
-            if rel in rendered.placed:
-                manifest[rel] = rendered.placed[rel]
-                if len(manifest) == 2:
-                    _pause("writing")     # files are in the staging folder
-                continue
             data = source = None
-            if rel in rendered.files:
+            if rel in rendered.placed:      # already in the staging folder, put there by a render worker
+                digest = rendered.placed[rel]
+            elif rel in rendered.files:
                 data = rendered.files[rel]
                 digest = file_hash(data)
             elif rel in rendered.copies:
@@ -277,8 +274,9 @@ class Staging:
                                      N_("build again (or build with --no-cache)"))
             manifest[rel] = digest
             if len(manifest) == 2:
-                _pause("writing")     # the first file is in the staging folder
-            self._place(rel, digest, data, source)
+                _pause("writing")     # files are in the staging folder
+            if rel not in rendered.placed:
+                self._place(rel, digest, data, source)
         stale = set(self.have) - set(manifest)
         for rel in sorted(stale):
             path = _safe_join(self.folder, rel)
