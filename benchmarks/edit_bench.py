@@ -13,8 +13,9 @@ given) it measures, each scenario in fresh ``python -m generator`` processes:
 * ``check_warm``: ``confsite check`` with nothing changed since the previous check, and
   ``check_edit``: the same after one article was edited;
 * ``serve_reload``: ``confsite serve`` running, a websocket connected to its livereload
-  port as a browser's page is; the time from the edited file being saved (closed) to the
-  ``reload`` message arriving.
+  port as the edited article's page in a browser is; the time from the edited file being
+  saved (closed) to the ``reload`` message arriving (the page is then fetched: it must
+  show the edit).
 
 Prints one JSON object on the last line (medians in seconds, every run, CPU seconds
 of the build processes); ``bench.py`` can call :func:`measure`. Not a test: the figures
@@ -99,25 +100,48 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> None:
             time.sleep(0.1)
 
 
-async def _reload_latencies(live: int, files: list[Path], runs: int, first: int) -> list[float]:
-    """Connect as livereload.js does; per run, save an edit and wait for ``reload``."""
+def article_address(site: str, file: Path) -> str:
+    """The preview's address of an article of the corpus (its slug is in its front-matter)."""
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(site) as r:         # the preview redirects / to the site's base path
+        base = r.url
+    slug = re.search(r"^slug: *(\S+)", file.read_text("utf-8"), re.MULTILINE)
+    assert slug is not None, f"{file} has no slug"
+    return f"{base}bai-viet/{slug.group(1)}/"
+
+
+def page_text(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url) as r:
+        return r.read().decode("utf-8")
+
+
+async def _reload_latencies(port: int, live: int, files: list[Path], runs: int, first: int) -> list[float]:
+    """Per run, as a browser showing the article about to be edited: connect as
+    livereload.js does (saying which page it shows), save the edit, wait for ``reload``,
+    then check that the page now holds the edit."""
     from tornado.websocket import websocket_connect
 
-    ws = await websocket_connect(f"ws://127.0.0.1:{live}/livereload")
-    await ws.write_message(json.dumps({"command": "hello", "protocols": [
-        "http://livereload.com/protocols/official-7"]}))
-    while True:      # the server's hello
-        message = await ws.read_message()
-        if message is None:
-            raise SystemExit("the livereload websocket closed")
-        if json.loads(message).get("command") == "hello":
-            break
-    # A page that says where it is gets the reloads.
-    await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1/{live}/", "plugins": {}}))
     out = []
     for i in range(runs):
+        n = first + i
+        file = files[(n * 7919) % len(files)]       # the one edit_one(files, n) edits
+        url = article_address(f"http://127.0.0.1:{port}/", file)
+        ws = await websocket_connect(f"ws://127.0.0.1:{live}/livereload")
+        await ws.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        while True:      # the server's hello
+            message = await ws.read_message()
+            if message is None:
+                raise SystemExit("the livereload websocket closed")
+            if json.loads(message).get("command") == "hello":
+                break
+        await ws.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
         await asyncio.sleep(0.5)        # an editor does not save twice within the watcher's settling time
-        edit_one(files, first + i)
+        edit_one(files, n)
         saved = time.perf_counter()     # the file is closed: saved
         while True:
             message = await asyncio.wait_for(ws.read_message(), timeout=600)
@@ -126,8 +150,10 @@ async def _reload_latencies(live: int, files: list[Path], runs: int, first: int)
             if json.loads(message).get("command") == "reload":
                 out.append(round(time.perf_counter() - saved, 3))
                 break
-        log(f"    serve edit → reload {out[-1]:.2f} s")
-    ws.close()
+        ws.close()
+        if f"Đoạn bổ sung số {n} " not in page_text(url):
+            raise SystemExit(f"serve sent reload, but {url} does not show the edit")
+        log(f"    serve edit → reload {out[-1]:.2f} s (the page shows the edit)")
     return out
 
 
@@ -139,7 +165,8 @@ def serve_reload(content: Path, files: list[Path], runs: int, first: int, startu
                             start_new_session=True)
     try:
         wait_for_port(live, proc, startup)     # listens once the first build is done
-        return asyncio.run(_reload_latencies(live, files, runs, first))
+        wait_for_port(port, proc, startup)
+        return asyncio.run(_reload_latencies(port, live, files, runs, first))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

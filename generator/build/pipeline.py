@@ -26,6 +26,7 @@ from ..output.rendered import Rendered
 from ..output.write import WriteError, WriteStats, output_lock, read_manifest, staged
 
 if TYPE_CHECKING:       # the stages are imported when a build needs them: a no-op build does not
+    from ..content.load import LoadedContent, MediaFile
     from ..site.sitemodel import Site
 
 MEMO_STAGES = ("qr",)      # memoized() tables whose compute time is reported as a stage
@@ -42,6 +43,7 @@ class BuildResult:
     noop: bool = False
     _site: Site | None = None
     _summary: dict | None = None
+    media: dict[str, MediaFile] | None = None     # the content's media files (None after a no-op build)
 
     @property
     def site(self) -> Site:
@@ -84,6 +86,11 @@ def _timed(timings: dict[str, float], name: str, progress: Progress | None):
 def model(config: SiteConfig, timings: dict[str, float] | None = None, progress: Progress | None = None,
           cache: BuildCache | None = None, jobs: int | None = None) -> Site:
     """Load, validate and build the site model; :class:`BuildFailed` when content has errors."""
+    return _loaded_model(config, timings, progress, cache, jobs)[1]
+
+
+def _loaded_model(config: SiteConfig, timings: dict[str, float] | None, progress: Progress | None,
+                  cache: BuildCache | None, jobs: int | None) -> tuple[LoadedContent, Site]:
     from ..content.load import load
     from ..site.site import build_site
     from ..content.validate import validate
@@ -98,7 +105,7 @@ def model(config: SiteConfig, timings: dict[str, float] | None = None, progress:
     errors = [p for p in site.problems if p.severity is Severity.ERROR]
     if errors:
         raise BuildFailed(list(site.problems))
-    return site
+    return loaded, site
 
 
 def _previous_manifest(output: Path) -> dict[str, str]:
@@ -163,7 +170,9 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
     from . import permalinks
 
-    site = model(config, timings, progress, store, jobs)
+    loaded, site = _loaded_model(config, timings, progress, store, jobs)
+    media = loaded.media
+    del loaded          # its documents' text is not needed any more: not kept through the render
     lost = permalinks.check(site, allow_removed=allow_removed)
     if lost:
         raise BuildFailed(lost)
@@ -195,7 +204,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     elif store.enabled:
         reuse.remember(None)
         store.save()
-    return BuildResult(config, rendered, written, timings, False, site)
+    return BuildResult(config, rendered, written, timings, False, site, media=media)
 
 
 def _render(site: Site, reuse: rebuild.PageReuse, jobs: int | None, store: BuildCache, timings: dict[str, float],

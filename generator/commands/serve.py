@@ -9,6 +9,7 @@ an overlay (:mod:`generator.overlay`) until the file is fixed.
 """
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import os
@@ -27,10 +28,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 
 from . import overlay
-from ..build import pipeline
+from ..build import pipeline, quick
 from ..core.config import SiteConfig, with_overrides
 from ..core.errors import BuildFailed, Problem, Severity
 from ..core.messages import ENGLISH, N_, Num, Translator
@@ -100,6 +102,11 @@ class Preview:
         self.workdir = Path(tempfile.mkdtemp(prefix="confsite-serve-"))
         self.output = self.workdir / "site"
         self.state = State()
+        self.last: quick.LastBuild | None = None     # the last good build, for the quick path
+        # Pages made by the quick path (output path → (edit number, bytes)), shown instead
+        # of the output's until a whole build begun after that edit is done.
+        self.quick_pages: dict[str, tuple[int, bytes]] = {}
+        self.edits = 0
 
     def config(self) -> SiteConfig:
         production = pipeline.configure(self.content, self.output, drafts=True, require_base_url=False)
@@ -108,8 +115,52 @@ class Preview:
         return with_overrides(production, base_url=local, livereload_port=self.livereload_port,
                               portal_url=production.base_url)
 
+    def quick(self, paths: list[str]) -> tuple[list[str], bool]:
+        """What the quick path (``build/quick.py``) made of this change: the output paths of
+        the pages it made, and whether the problems shown changed (the edited file's own,
+        replaced). Nothing when only a whole build can tell. Counts the change as an edit."""
+        with self.state.lock:
+            self.edits += 1
+            edit, last = self.edits, self.last
+        if last is None:
+            return [], False
+        try:
+            told = quick.own_page(last, paths)
+        except Exception:       # whatever it is, the whole build that follows reports it
+            return [], False
+        if told is None:
+            return [], False
+        with self.state.lock:
+            before = self.state.problems
+            self.state.problems = [p for p in before if p.path != told.display] + list(told.problems)
+            for path, data in told.pages.items():
+                self.quick_pages[path] = (edit, data)
+            return list(told.pages), self.state.problems != before
+
+    def served(self, path: str) -> bytes | None:
+        """What a request for the output path *path* gets now (None: nothing)."""
+        with self.state.lock:
+            made = self.quick_pages.get(path)
+        if made is not None:
+            return made[1]
+        try:
+            return (self.output / path).read_bytes()
+        except OSError:
+            return None
+
+    def page_of(self, url: str) -> str | None:
+        """The output path of the page a browser shows at *url*; None when not one of ours."""
+        path = unquote(urlsplit(url).path)
+        with self.state.lock:
+            base = self.state.base_path
+        if not path.startswith(base):
+            return None
+        return _output_path(path[len(base):])
+
     def rebuild(self) -> bool:
         started = time.perf_counter()
+        with self.state.lock:
+            edit = self.edits           # the edits this build sees
         try:
             config = self.config()
             # A renamed article is the editor's work in progress here; `build` and `check` guard old URLs.
@@ -126,6 +177,9 @@ class Preview:
             self.state.base_path = config.base_path
             self.state.problems = list(result.warnings)
             self.state.builds += 1
+            if not result.noop and result.media is not None:
+                self.last = quick.LastBuild(config, result.site, result.media)
+            self.quick_pages = {k: v for k, v in self.quick_pages.items() if v[0] > edit}
         pages = sum(1 for p in result.rendered.made if p.endswith(".html"))
         self.log(N_("built {articles} articles, {pages} pages, {warnings} warning(s) in {seconds} s",
                     articles=len(result.site.articles), pages=pages, warnings=len(result.warnings),
@@ -150,6 +204,11 @@ class Preview:
 
     def close(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _output_path(rel: str) -> str:
+    """The output file of a site-relative address: a folder's is its index.html."""
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
 def _ignored(name: str) -> bool:
@@ -291,11 +350,82 @@ class Watcher(threading.Thread):
             self.changed(paths)
 
 
+class Builder(threading.Thread):
+    """Builds the whole site after changes, one build at a time, in its own thread: the
+    watcher goes on seeing edits (and the quick path showing them) meanwhile. Changes
+    made during a build are built together by the next one."""
+
+    def __init__(self, build: Callable[[list[str]], None]):
+        super().__init__(daemon=True, name="confsite-build")
+        self.build = build
+        self.pending: list[str] = []
+        self.lock = threading.Lock()
+        self.wanted = threading.Event()
+        self.stopping = threading.Event()
+
+    def want(self, paths: list[str]) -> None:
+        with self.lock:
+            self.pending += paths
+        self.wanted.set()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wanted.set()
+
+    def run(self) -> None:
+        while True:
+            self.wanted.wait()
+            if self.stopping.is_set():
+                return
+            with self.lock:
+                paths, self.pending = sorted(set(self.pending)), []
+                self.wanted.clear()
+            self.build(paths)
+
+
+def _document(path: str) -> bool:
+    """Whether *path* is a Markdown document (an edit of one shows on its pages alone)."""
+    return os.path.splitext(path)[1].lower() in (".md", ".markdown")
+
+
+def reload_browsers(which: Callable[[str | None], bool]) -> None:
+    """Tell each open page for which *which(its output path)* holds to reload (in the loop's thread)."""
+    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
+    for browser in Browser.showing():
+        if which(browser.page):
+            try:
+                browser.write_message(message)
+            except Exception:       # a page closed meanwhile
+                LiveReloadHandler.waiters.discard(browser)
+
+
+class Browser(LiveReloadHandler):
+    """An open page's livereload connection, knowing which page it is (livereload.js
+    says so in its ``info`` message), so that only the pages a change touched reload."""
+
+    page: str | None = None         # the page's output path; None until known, or not ours
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def on_message(self, message) -> None:
+        super().on_message(message)
+        try:
+            said = json.loads(message)
+        except ValueError:
+            return
+        if isinstance(said, dict) and said.get("command") == "info" and isinstance(said.get("url"), str):
+            self.page = self.preview.page_of(said["url"])
+
+    @staticmethod
+    def showing() -> list[Browser]:
+        return [w for w in LiveReloadHandler.waiters.copy() if isinstance(w, Browser)]
+
+
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_port: int = 35729,
           open_browser: bool = False, log: Log = print, tr: Translator = ENGLISH) -> int:
     """Run the preview until interrupted; returns the exit status."""
     from tornado import ioloop
-    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
     livereload_port = free_port(host, livereload_port)
     preview = Preview(content, host, port, livereload_port, log, tr)
@@ -320,20 +450,34 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
         LiveReloadHandler.live_css = False
         LiveReloadHandler._last_reload_time = time.time()
 
-        def reload_pages(paths: list[str]) -> None:
-            LiveReloadHandler.reload_waiters("*")
-
         def on_change(paths: list[str]) -> None:
             shown = ", ".join(_relative(p, content) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
             log(N_("changed: {files}", files=shown))
+            made, problems = preview.quick(paths)
+            if problems:    # the overlay shows the edited file's errors, or no longer does
+                loop.add_callback(reload_browsers, lambda page: True)
+            elif made:      # the edited page at once, to the browsers that show it
+                loop.add_callback(reload_browsers, lambda page: page is None or page in made)
+            builder.want(paths)
+
+        def built(paths: list[str]) -> None:
+            """A whole build after *paths* changed: browsers whose page is now another reload."""
+            with preview.state.lock:
+                problems = list(preview.state.problems)
+            shown = {b.page: preview.served(b.page) for b in Browser.showing() if b.page is not None}
             preview.rebuild()
-            loop.add_callback(reload_pages, paths)
+            with preview.state.lock:
+                everything = preview.state.problems != problems or not all(_document(p) for p in paths)
+            loop.add_callback(reload_browsers, lambda page: everything or page not in shown
+                              or preview.served(page) != shown[page])
 
         site_app = web.Application([
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/.*", SiteHandler, {"preview": preview}),
         ])
-        live_app = web.Application([(r"/livereload", LiveReloadHandler)])
+        live_app = web.Application([(r"/livereload", Browser, {"preview": preview})])
+        builder = Builder(built)
+        builder.start()
         # Watching before serving: an edit made as soon as a page is open is seen.
         watcher = Watcher(preview.watched, on_change)
         watcher.start()
@@ -343,6 +487,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             live_server = live_app.listen(livereload_port, address=host)
         except OSError as exc:
             watcher.stopping.set()
+            builder.stop()
             log(N_("cannot listen on {host}:{port}: {error}; choose another --port", host=host, port=port,
                    error=exc.strerror))
             return 1
@@ -358,6 +503,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             log(N_("stopped"))
         finally:
             watcher.stopping.set()
+            builder.stop()
             site_server.stop()
             live_server.stop()
         return 0
@@ -396,7 +542,13 @@ class SiteHandler(web.RequestHandler):
         if not path.startswith(base):
             self.redirect(base) if path == "/" else self._missing(base, problems, failing)
             return
-        file = self._resolve(path[len(base):])
+        rel = path[len(base):]
+        with state.lock:
+            made = self.preview.quick_pages.get(_output_path(rel))
+        if made is not None:        # the quick path's page, until the whole build has it
+            self._send_html(made[1], problems if failing else [])
+            return
+        file = self._resolve(rel)
         if file is None:
             self._missing(base, problems, failing)
             return

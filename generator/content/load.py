@@ -295,6 +295,14 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], text.count("\n", 0, body_start) + 1
 
 
+def read_document(config: SiteConfig, rel: str) -> tuple[RawDocument | None, tuple[Problem, ...]]:
+    """One document of the content folder, read as :func:`load` reads it, with the
+    problems met (``confsite serve`` reads the one file an editor saved)."""
+    report = Report()
+    doc = _read_document(str(config.content_dir / rel), rel, config.display(rel), config, report)
+    return doc, tuple(report.problems)
+
+
 def _read_document(path: str, rel: str, display: str, config: SiteConfig, report: Report) -> RawDocument | None:
     read = _read_text(path, display, report, config.limits.max_markdown_bytes)
     if read is None:

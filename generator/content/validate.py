@@ -19,7 +19,7 @@ from ..core.config import SiteConfig
 from ..core.errors import Problem, Report, suggestion
 from .fields import Fields
 from .lazy import LazyBody
-from .load import IMAGE_SUFFIXES, LoadedContent, RawDocument
+from .load import IMAGE_SUFFIXES, LoadedContent, MediaFile, RawDocument
 from ..core.messages import N_
 from .model import KINDS, Article, Attendee, Award, Body, ClusterEntry, Image, Leadership, Page, Score
 from .placeholder import placeholder_line
@@ -78,21 +78,51 @@ def validate(loaded: LoadedContent, config: SiteConfig, cache: BuildCache | None
     articles: list[Article] = []
     pages: list[Page] = []
     for d, (body, problems) in zip(drafts, bodies):
-        for p in problems:
-            (report.warn if p.warning else report.error)(d.raw.display, p.line, p.field, p.message, p.hint)
-        values = d.fields
-        if values.pop("_invalid", False) or not values.get("slug"):
-            continue
-        url = documents[d.raw.rel]
-        if d.raw.is_page:
-            pages.append(Page(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url, body=body, **values))
-        else:
-            images = tuple(_image(img, d.raw, config, loaded, report) for img in values.pop("_images"))
-            articles.append(Article(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url,
-                                    body=body, images=tuple(i for i in images if i), **values))
+        doc = _document(d, body, problems, config, loaded, documents, report)
+        if isinstance(doc, Page):
+            pages.append(doc)
+        elif doc is not None:
+            articles.append(doc)
     clusters = _clusters(loaded, report)
     units = read_units(loaded.units, loaded.units_display, report)
     return Content(tuple(articles), tuple(pages), clusters, tuple(report.problems), units)
+
+
+def _document(d: _Draft, body: Body, problems: tuple, config: SiteConfig, loaded: LoadedContent,
+              documents: dict[str, str], report: Report) -> Article | Page | None:
+    """The typed article or page of a draft whose body is rendered; its problems reported."""
+    for p in problems:
+        (report.warn if p.warning else report.error)(d.raw.display, p.line, p.field, p.message, p.hint)
+    values = d.fields
+    if values.pop("_invalid", False) or not values.get("slug"):
+        return None
+    url = documents[d.raw.rel]
+    if d.raw.is_page:
+        return Page(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url, body=body, **values)
+    images = tuple(_image(img, d.raw, config, loaded, report) for img in values.pop("_images"))
+    return Article(source=d.raw.rel, display=d.raw.display, digest=d.raw.digest, url=url,
+                   body=body, images=tuple(i for i in images if i), **values)
+
+
+def validate_document(raw: RawDocument, config: SiteConfig, media: dict[str, MediaFile],
+                      documents: dict[str, str]) -> tuple[Article | Page | None, tuple[Problem, ...]]:
+    """One document validated on its own, as :func:`validate` would among the others:
+    *media* are the content's media files and *documents* every document's address
+    (source path → URL). ``confsite serve`` uses it for the one file an editor saved."""
+    loaded = LoadedContent((), media, None, "")
+    report = Report()
+    if raw.front_matter is None:
+        return None, ()
+    values, problems = _read_fields(raw)
+    report.extend(problems)
+    if values is None:
+        return None, tuple(report.problems)
+    draft = _Draft(raw, dict(values))
+    if draft.fields.get("slug") and raw.rel not in documents:
+        return None, tuple(report.problems)     # a new address: only a whole build knows who else has it
+    body, body_problems, _ = _render_body(raw, config, loaded, documents)
+    doc = _document(draft, body, body_problems, config, loaded, documents, report)
+    return doc, tuple(report.problems)
 
 
 def _read_fields(raw: RawDocument) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:

@@ -16,7 +16,14 @@ from ..site.sitemodel import Site
 
 def install(env: jinja2.Environment, site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """Give templates ``picture(src)``, ``srcset(picture)`` and the ``responsive`` filter;
-    return the extra files (site-relative path → bytes)."""
+    return the extra files (site-relative path → bytes): image variants and data exports."""
+    files = install_helpers(env, site)
+    files.update(exports.export_files(site, cache))
+    return files
+
+
+def install_helpers(env: jinja2.Environment, site: Site) -> dict[str, bytes]:
+    """The template helpers of :func:`install` alone, with the image variants they point at."""
     pictures, files = images.prepare(site)
     url = env.globals["url"]
     base_path = site.config.base_path
@@ -24,5 +31,4 @@ def install(env: jinja2.Environment, site: Site, cache: BuildCache | None = None
     env.globals["srcset"] = lambda p: images.srcset(p, url)
     env.globals["image_sizes"] = images.SIZES
     env.filters["responsive"] = lambda html: Markup(images.responsive_body(str(html), pictures, base_path, url))
-    files.update(exports.export_files(site, cache))
     return files

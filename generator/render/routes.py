@@ -25,6 +25,7 @@ from ..cache.cache import BuildCache
 from ..core.urls import cluster_year, listing_page
 from .route_type import Route
 from .search import search_kinds
+from ..content.model import Article, Page
 from ..site.sitemodel import Cluster, Site, TimelineYear
 
 INLINE_PER_YEAR = 8       # conferences of a cluster-year shown on the cluster page itself
@@ -90,13 +91,11 @@ def routes(site: Site, cache: BuildCache | None = None) -> list[Route]:
         Route(urls.path("search"), "search.html", {"kinds": search_kinds(site)}),
         Route("404.html", "404.html", {}, frozenset()),
     ]
-    for i, a in enumerate(site.articles):
-        cluster = site.cluster_of(a)
-        # The page names its cluster (an address, site-wide), not the cluster's other reports.
-        out.append(Route(a.url, "article.html", {"article": a, "cluster": cluster}, frozenset({a.source})))
+    for a in site.articles:
+        out.append(document_route(site, a))
         out.extend(qr_routes(site, a))
     for p in site.pages:
-        out.append(Route(p.url, "page.html", {"page": p}, frozenset({p.source})))
+        out.append(document_route(site, p))
     for c in site.clusters:
         cards = _cards(c.articles)      # one set for all of a cluster's pages: signed once
         out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, cards))
@@ -117,6 +116,14 @@ def routes(site: Site, cache: BuildCache | None = None) -> list[Route]:
     for r in site.redirects:
         out.append(Route(r.url, "redirect.html", {"redirect": r}, frozenset({"redirect:" + repr(r)})))
     return out + portal.routes(site, out, cache)
+
+
+def document_route(site: Site, doc: Article | Page) -> Route:
+    """The page of an article or of a standalone page: made from that document alone."""
+    if isinstance(doc, Page):
+        return Route(doc.url, "page.html", {"page": doc}, frozenset({doc.source}))
+    # The page names its cluster (an address, site-wide), not the cluster's other reports.
+    return Route(doc.url, "article.html", {"article": doc, "cluster": site.cluster_of(doc)}, frozenset({doc.source}))
 
 
 QR_FILES = ("qr.svg", "qr.png")     # stable names, inside the article's folder

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .route_type import Route
 
 
-def _card(doc) -> str:
+def card(doc) -> str:
     """Digest of what a listing may show of an article or page: every field but the body
     (and the file's digest, which changes with the body)."""
     return digest(repr(tuple(getattr(doc, f.name) for f in fields(doc) if f.name not in ("body", "digest"))))
@@ -62,9 +62,9 @@ class Signer:
             # An article's fields come from its own file (and the URL pattern, in url):
             # their digest is remembered by the file's, with the fields that depend on more.
             key = digest(doc.digest, doc.source, doc.display, doc.url, repr(getattr(doc, "images", ())))
-            card = cache.memoized("cards", key, lambda: _card(doc))
-            self.cards[doc.source] = card
-            self.full[doc.source] = digest(card, doc.body.fingerprint)
+            shown = cache.memoized("cards", key, lambda: card(doc))
+            self.cards[doc.source] = shown
+            self.full[doc.source] = digest(shown, doc.body.fingerprint)
         self._all: dict[str, str] = {}
         self._sets: dict[frozenset[str], str] = {}
 
