@@ -275,3 +275,21 @@ def test_the_watcher_sees_saves_new_folders_and_not_swap_files(tmp_path):
     finally:
         watcher.stopping.set()
         watcher.join(5)
+
+
+def test_a_cached_body_hashes_and_compares_as_its_body_without_being_read():
+    from generator.content.lazy import LazyBody
+    from generator.content.model import Body, Heading
+
+    body = Body("<p>Nội dung</p>", (Heading(2, "Kết quả", "ket-qua"),), ("media/a.png",), "Nội dung", "f1")
+
+    def unread() -> Body:
+        raise AssertionError("the body was read")
+
+    lazy = LazyBody(body.media, body.fingerprint, unread)
+    # A model groups articles in sets and dicts (a unit's awards): that reads no body.
+    assert hash(lazy) == hash(body)
+    assert lazy != Body("<p>Khác</p>", (), body.media, "Khác", "f2")
+    assert {lazy: 1}.get(lazy) == 1
+    read = LazyBody(body.media, body.fingerprint, lambda: body)
+    assert read == body and body == read and len({read, body}) == 1

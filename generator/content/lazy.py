@@ -43,10 +43,12 @@ class LazyBody(Body):
         return self._body().text
 
     def __eq__(self, other: Any) -> bool:
-        return isinstance(other, Body) and self._body() == (other._body() if isinstance(other, LazyBody) else other)
+        if not isinstance(other, Body) or other.fingerprint != self.fingerprint:
+            return False
+        return self._body() == (other._body() if isinstance(other, LazyBody) else other)
 
     def __hash__(self) -> int:
-        return hash(self._body())
+        return hash(self.fingerprint)       # as Body's: nothing read
 
     def __repr__(self) -> str:
         return repr(self._body())

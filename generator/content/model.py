@@ -103,6 +103,11 @@ class Body:
     text: str = ""                    # plain text, for search and summaries
     fingerprint: str = ""             # digest of all of the above (see markdown.body), for rebuilds
 
+    def __hash__(self) -> int:
+        # Equal bodies have equal fingerprints: hashing one is hashing the rest, and a
+        # LazyBody hashes without reading its HTML from the cache.
+        return hash(self.fingerprint)
+
 
 @dataclass(frozen=True)
 class Article:
@@ -133,6 +138,11 @@ class Article:
     aliases: tuple[str, ...] = ()
     draft: bool = False
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def __hash__(self) -> int:
+        # Equal articles come from the same file with the same bytes: models group
+        # articles in sets and dicts (a unit's awards), and this hash reads no body.
+        return hash((self.source, self.digest))
 
     def line(self, field_: str) -> int | None:
         for name, line in reversed(self.lines):     # the last, as a dict of them would keep
