@@ -84,14 +84,45 @@ def test_a_standalone_page_edit_too(preview):
 
 
 @pytest.mark.parametrize("change", [
-    ("title: Hội nghị tổng kết công tác thi đua năm 2019 Cụm Bắc Bộ", "title: Hội nghị tổng kết năm 2019"),  # listings show it
-    ("![Sơ đồ](/media/anh-hoi-nghi.png)", "![Sơ đồ](/media/tai-lieu.pdf)"),      # the media it uses
+    ("  - {unit: Sở Nội vụ tỉnh Nam Định, rank: 3}", "  - {unit: Sở Nội vụ tỉnh Nam Định, points: 980, rank: 3}"),
+    ("award: Cờ thi đua của Bộ Nội vụ", "award: Cờ thi đua xuất sắc của Bộ Nội vụ"),
+    ("title: Hội nghị tổng kết công tác thi đua năm 2019 Cụm Bắc Bộ",
+     f"slug: {ARTICLE_PAGE.split('/')[1]}\ntitle: Hội nghị tổng kết thi đua năm 2019"),
+])
+def test_a_field_edit_in_place_shows_the_page_the_whole_build_makes(preview, change):
+    path = _edit(preview, ARTICLE, *change)
+    made, _ = preview.quick([str(path)])
+    assert made == [ARTICLE_PAGE]
+    quick = preview.served(ARTICLE_PAGE)
+    assert quick != (preview.output / ARTICLE_PAGE).read_bytes()
+    _settle()
+    assert preview.rebuild()
+    assert (preview.output / ARTICLE_PAGE).read_bytes() == quick
+
+
+@pytest.mark.parametrize("change", [
+    ("title: Hội nghị tổng kết công tác thi đua năm 2019 Cụm Bắc Bộ", "title: Hội nghị tổng kết năm 2019"),  # its address
+    ("cluster: Cụm thi đua các tỉnh, thành Bắc Bộ", "cluster: Cụm thi đua Tây Nguyên"),    # its cluster
+    (" và [tài liệu](/media/tai-lieu.pdf)", ""),                                   # the media it uses
+    ("id: bb-2019", "id: bb-2019-moi"),                                           # its short address
     ("[bài sơ kết 2022](so-ket-2022.md)", "[bài sơ kết 2022](ftp://example.gov.vn/a.pdf)"),   # a warning now
 ])
-def test_changes_beyond_the_body_wait_for_the_whole_build(preview, change):
+def test_other_changes_wait_for_the_whole_build(preview, change):
     path = _edit(preview, ARTICLE, *change)
     assert preview.quick([str(path)]) == ([], False)
     assert preview.served(ARTICLE_PAGE) == (preview.output / ARTICLE_PAGE).read_bytes()
+
+
+def test_a_link_to_a_file_made_since_the_last_build_waits_for_the_whole_build(preview):
+    (preview.content / "media/bao-cao.pdf").write_bytes(b"%PDF-1.4\n")
+    (preview.content / "reports/bac-bo/moi.md").write_text("---\ntitle: Bài mới\ndate: 2024-01-02\n---\nMới.\n", "utf-8")
+    for link in ("/media/bao-cao.pdf", "moi.md"):
+        path = _edit(preview, ARTICLE, "Xem thêm", f"Xem [báo cáo]({link}) và xem thêm")
+        assert preview.quick([str(path)]) == ([], False)
+        assert not preview.state.failing
+        _edit(preview, ARTICLE, f"Xem [báo cáo]({link}) và xem thêm", "Xem thêm")
+    _settle()
+    assert preview.rebuild()
 
 
 def test_more_than_one_file_or_not_a_document_waits_for_the_whole_build(preview):

@@ -1,13 +1,24 @@
-"""The quick path of ``confsite serve``: an edit of one document's text, shown at once.
+"""The quick path of ``confsite serve``: an edit of one document, shown at once.
 
 After every change the preview builds the whole site again (``pipeline.build``), which
-takes seconds on a large archive. Most edits change only the text of one report, and
-then the only page that shows anything new is that document's own (``routes.py``: no
-other page depends on a document's body; the search index and the feeds do, and wait
-for the whole build). :func:`own_page` answers, from the last good build, whether a
-change is only that, and if so makes the page through the same stages (load one file →
-validate it → render its route) in milliseconds; the preview shows it until the whole
-build is done. That build's page is the same bytes (``tests/test_serve.py``).
+takes seconds on a large archive. Most edits touch one document, and the page the
+editor looks at is that document's own: its route depends on that document alone and
+on the site-wide facts (``routes.py``). :func:`own_page` makes that page from the last
+good build, through the same stages (load the file → validate it → render its route),
+in milliseconds; the preview shows it until the whole build is done.
+
+* An edit of the body alone: no other page shows a body (the search index and feeds
+  wait for the whole build), and the page is the bytes the whole build makes.
+* An edit of fields that listings show (a title, scores, awards), with the document's
+  address, cluster and media unchanged: the page is made with the site-wide facts of
+  the last build. It is the whole build's page unless the edit changes those facts
+  (e.g. names a unit the archive did not know); then the whole build's page follows,
+  and so do the listings: the preview reloads every open page whose bytes changed.
+* An edit that leaves the document with errors: they are told at once (the whole build
+  fails with them too).
+
+Anything else (several files, a new or removed document, a moved one, warnings) is left
+to the whole build. ``tests/test_serve_quick.py`` holds the pages to the whole build's.
 """
 from __future__ import annotations
 
@@ -15,14 +26,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..content.load import MARKDOWN_SUFFIXES, MediaFile, read_document
+from ..content.load import MARKDOWN_SUFFIXES, MediaFile, listing, read_document
 from ..content.validate import validate_document
 from ..core.config import SiteConfig
 from ..core.errors import Problem, Severity
 from ..core.slugs import nfc
 from ..render.render import render_pages
 from ..render.routes import document_route
-from ..render.signatures import card
+from ..content.model import Article, Page
 from ..site.sitemodel import Site
 
 
@@ -50,9 +61,9 @@ class Edit:
 
 
 def own_page(last: LastBuild, changed: list[str]) -> Edit | None:
-    """The edited document's errors, or its page when its edit touched its body alone
-    and left it without problems; None when only the whole build can tell (more than
-    one file, not a document of the last build, a change listings show, warnings)."""
+    """The edited document's errors, or its page when it has no problems and its edit
+    leaves its address, cluster and media as they were; None when only the whole build
+    can tell (more than one file, not a document of the last build, warnings)."""
     if len(changed) != 1:
         return None
     rel = content_path(last.config, changed[0])
@@ -70,12 +81,21 @@ def own_page(last: LastBuild, changed: list[str]) -> Edit | None:
     doc, problems = validate_document(raw, last.config, last.media, {k: d.url for k, d in documents.items()})
     edit = Edit(old.display, problems)
     if edit.failed:
-        return edit
+        # A link to a document or file made since the last build is no error: say nothing then.
+        return edit if listing(last.config) == (set(documents), set(last.media)) else None
     if problems or doc is None or type(doc) is not type(old) or any(p.path == old.display for p in site.problems):
         return None         # warnings, new or gone: the whole build says which
-    if card(doc) != card(old) or doc.body.media != old.body.media:
-        return None         # what listings or other pages show of it changed
+    if _place(doc) != _place(old):
+        return None         # other pages link to it, list it or hold its media where it was
     return Edit(old.display, (), render_pages(site, [document_route(site, doc)]))
+
+
+def _place(doc: Article | Page) -> tuple:
+    """What other pages and files make of a document besides what they show of it: its
+    address and other addresses, its cluster, whether it is published, its media."""
+    media = set(doc.body.media) | {i.src for i in getattr(doc, "images", ())}
+    return (doc.url, doc.slug, getattr(doc, "cluster", None), getattr(doc, "id", None), doc.aliases, doc.draft,
+            sorted(media))
 
 
 def content_path(config: SiteConfig, path: str) -> str | None:

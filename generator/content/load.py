@@ -187,6 +187,19 @@ def load(config: SiteConfig, cache: BuildCache | None = None) -> LoadedContent:
                          config.display("clusters.yaml"), tuple(report.problems), units, config.display("units.yaml"))
 
 
+def listing(config: SiteConfig) -> tuple[set[str], set[str]]:
+    """The paths (inside the content folder, NFC) of its documents and of its media files,
+    as :func:`load` finds them, without reading them."""
+    documents, media = set(), set()
+    for _, rel in _walk(config.content_dir, config, Report()):
+        suffix = os.path.splitext(rel)[1].lower()
+        if suffix in MARKDOWN_SUFFIXES:
+            documents.add(nfc(rel))
+        elif suffix in MEDIA_SUFFIXES:
+            media.add(nfc(rel))
+    return documents, media
+
+
 def _walk(root: Path, config: SiteConfig, report: Report) -> list[tuple[str, str]]:
     """Every file below *root* as ``(path, path inside root)``, in a stable order (a
     folder's files, then its folders, by name), skipping ignored names and unsafe links.
