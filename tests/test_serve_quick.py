@@ -134,6 +134,9 @@ def test_more_than_one_file_or_not_a_document_waits_for_the_whole_build(preview)
     new.write_text("---\ntitle: Bài mới\ndate: 2024-01-02\n---\nNội dung.\n", "utf-8")
     assert preview.quick([str(new)]) == ([], False)
     assert preview.quick([str(preview.content.parent / "elsewhere.md")]) == ([], False)
+    (preview.content / "reports/bac-bo/so-ket-2022.md").unlink()        # removed: no error to show
+    assert preview.quick([str(preview.content / "reports/bac-bo/so-ket-2022.md")]) == ([], False)
+    assert not preview.state.failing
 
 
 def _errors(preview: Preview) -> list:

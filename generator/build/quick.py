@@ -67,8 +67,8 @@ def own_page(last: LastBuild, changed: list[str]) -> Edit | None:
     if len(changed) != 1:
         return None
     rel = content_path(last.config, changed[0])
-    if rel is None or PurePosixPath(rel).suffix.lower() not in MARKDOWN_SUFFIXES:
-        return None
+    if rel is None or PurePosixPath(rel).suffix.lower() not in MARKDOWN_SUFFIXES or not os.path.isfile(changed[0]):
+        return None         # not a document, or removed: the whole build removes its pages
     site = last.site
     documents = {d.source: d for d in (*site.articles, *site.pages)}
     old = documents.get(rel)
