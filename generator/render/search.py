@@ -358,8 +358,7 @@ def index_output(site: Site, cache: BuildCache | None = None,
     previous = cache.peek(STATE, STATE_KEY) if keyed else None
     patch = _patched(previous, keys, entry, cache) if isinstance(previous, dict) else None
     if patch is not None:
-        entries, df, forms, touched, changed_groups = patch
-        before_shards, before_groups = previous["shards"], previous["groups"]    # type: ignore[index]
+        entries, df, forms, touched, changed_groups, before_shards, before_groups = patch
         records: Callable[[int], bytes] = lambda i: entry(i)[-1].encode("utf-8")
     else:
         entries, df, forms, records_made = _collect(len(articles), entry)
@@ -454,14 +453,18 @@ class _Stale(Exception):
 
 
 def _patched(state: dict, keys: list[str], entry: Callable[..., tuple[str, ...]], cache: BuildCache
-             ) -> tuple[dict[str, bytes], dict[str, int], dict[str, dict[str, str]], set[str], set[int]] | None:
+             ) -> tuple[dict[str, bytes], dict[str, int], dict[str, dict[str, str]], set[str], set[int],
+                        dict[str, tuple[tuple[str, ...], str]], list[str]] | None:
     """The previous build's index (*state*) with the entries of the articles whose key
     changed taken out and their new entries put in: (entries, word counts, forms, the
-    terms and pairs changed, the record groups changed); None when that is not the
+    terms and pairs changed, the record groups changed, and the previous build's shards
+    and groups); None when that is not the
     cheaper way (articles added or removed move the ids of all older ones, or many changed)
     or the state cannot serve."""
     before = state.get("keys")
-    if not isinstance(before, list) or len(before) != len(keys):
+    before_shards, before_groups = state.get("shards"), state.get("groups")
+    if (not isinstance(before, list) or len(before) != len(keys) or not isinstance(before_shards, dict)
+            or not isinstance(before_groups, list)):
         return None
     changed = [i for i, (k, b) in enumerate(zip(keys, before)) if k != b]
     if len(changed) > 16 + len(keys) // 20:
@@ -526,7 +529,7 @@ def _patched(state: dict, keys: list[str], entry: Callable[..., tuple[str, ...]]
                     forms_kept[name] = {f: _encode_sorted(x) for f, x in forms.items()}
     except (_Stale, KeyError, ValueError, IndexError, TypeError):
         return None
-    return entries, df, forms_kept, set(changes), {i // GROUP for i in changed}
+    return entries, df, forms_kept, set(changes), {i // GROUP for i in changed}, before_shards, before_groups
 
 
 def _assemble(site: Site, entries: dict[str, bytes], df: dict[str, int], facets: dict[str, list[int]],
