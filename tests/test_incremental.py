@@ -300,3 +300,39 @@ def test_rebuilds_in_one_process_reuse_the_cache_tables_it_holds(tmp_path, monke
     assert [Path(n).name for n in loads if n.endswith(".pickle")] == ["routes.pickle"]
     assert build(root, tmp_path / "clean", "--no-cache")[0] == 0
     assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
+
+
+def test_pages_kept_on_their_previous_signature_follow_every_input_they_depend_on(tmp_path):
+    """A rebuild keeps the signature of a page whose deps are one document or value when
+    nothing of it changed; each step below changes one input of such pages (a body, an
+    alias, the settings, the article template) or changes it back, and the cached build
+    stays byte for byte the clean one."""
+    root = copy_fixture("basic", tmp_path / "content")
+    target = root / "reports/bac-bo/tong-ket-2019.md"
+    original = target.read_text("utf-8")
+    site_yaml = (root / "site.yaml").read_text("utf-8")
+    override = root / "templates/article.html"
+
+    def body() -> None:
+        with target.open("a", encoding="utf-8") as f:
+            f.write("\nMột câu mới trong thân bài.\n")
+
+    def alias() -> None:
+        _set_field(target, "aliases", "[tong-ket-cu-2019]")
+
+    def settings() -> None:
+        (root / "site.yaml").write_text(site_yaml.replace("Lưu trữ hội nghị", "Kho hội nghị"), "utf-8")
+
+    def template() -> None:
+        override.parent.mkdir(exist_ok=True)
+        override.write_text(ARTICLE_TEMPLATE.replace("{n}", "1"), "utf-8")
+
+    steps = [body, alias, settings, template, lambda: override.unlink(),
+             lambda: (root / "site.yaml").write_text(site_yaml, "utf-8"), lambda: target.write_text(original, "utf-8")]
+    for step in [None, *steps]:
+        if step is not None:
+            step()
+        code, _, err = build(root, tmp_path / "site", "--allow-removed")
+        assert code == 0, err
+        assert build(root, tmp_path / "clean", "--no-cache", "--allow-removed")[0] == 0
+        assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean"), step

@@ -2,6 +2,8 @@
 and the index's files are the same bytes whether the build cache is cold, warm or off."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -66,3 +68,68 @@ def test_texts_scanned_together_are_not_paired_across() -> None:
     keys, pairs, forms = w.scan_shared(["Sở Nội vụ", "Đắk Lắk"])
     assert keys == {"so", "noi", "vu", "dac", "lac"} and ("vu", "dac") not in pairs and ("noi", "vu") in pairs
     assert "dac=đăc1" in forms and not any(w.scan_shared([]))
+
+
+def _set_body(path: Path, body: str) -> None:
+    head, sep, _ = path.read_text("utf-8").partition("\n---\n")
+    path.write_text(head + sep + body, "utf-8")
+
+
+def _set_title(path: Path, title: str) -> None:
+    lines = path.read_text("utf-8").split("\n")
+    path.write_text("\n".join(f"title: {title}" if ln.startswith("title:") else ln for ln in lines), "utf-8")
+
+
+def test_an_index_patched_after_edits_is_the_index_made_afresh(tmp_path: Path, project_root: Path, monkeypatch) -> None:
+    """A rebuild patches the previous build's index (kept in the build cache) for the
+    articles that changed; after each edit its files are those of an index made without
+    any cache, and only the files the edit changed are made again."""
+    subprocess.run([sys.executable, str(project_root / "benchmarks" / "make_corpus.py"), str(tmp_path),
+                    "--articles", "120", "--words", "60", "--seed", "5"], check=True, capture_output=True)
+    content = tmp_path / "content"
+    config = configure(content, tmp_path / "site")
+    reports = sorted((content / "reports").rglob("*.md"))
+    one, two, three = reports[7], reports[40], reports[95]
+    before = len(search.index_files(model(config))) - 1
+
+    def edit_append() -> None:          # new words, new pairs, new forms
+        with one.open("a", encoding="utf-8") as f:
+            f.write("\nĐoạn bổ sung: Xylophonequá zzyzx Hoà Thuỷ Kì và quậnmới.\n")
+
+    def edit_rewrite() -> None:         # most words and forms gone, some only it had; others spelt anew
+        _set_body(one, "Thân bài viết lại: Hòa Thủy Kỳ, Đắk Lắk – Đắc Lắc.\n")
+
+    def edit_title_and_two() -> None:   # words move between fields; two articles at once
+        _set_title(two, "Hội nghị zzyzx đổi tên")
+        with three.open("a", encoding="utf-8") as f:
+            f.write("\nThủy Thuỷ thủy lợi.\n")
+
+    def edit_back() -> None:            # the rewritten article as the generator made it: the first index again
+        _set_body(one, original_body)
+
+    def add() -> None:
+        (content / "reports" / "bai-moi.md").write_text(
+            "---\ntitle: Hội nghị bổ sung zzyzx\ndate: 2020-05-06\nsummary: Bài thêm.\n---\nNội dung mới.\n", "utf-8")
+
+    def remove() -> None:
+        reports[3].unlink()
+
+    original_body = one.read_text("utf-8").partition("\n---\n")[2]
+    have: dict[str, bytes] = {}         # every file of every index made so far, as an output keeps them
+    for edit in [None, edit_append, edit_rewrite, edit_title_and_two, edit_back, add, remove]:
+        if edit is not None:
+            edit()
+        site = model(config)
+        cache = BuildCache(tmp_path / "cache")       # as a new process finds it
+        with monkeypatch.context() as m:
+            if edit in (edit_append, edit_rewrite, edit_title_and_two, edit_back):
+                # The previous index patched, not assembled again from every article's entry.
+                m.setattr(search, "_collect", None)
+            made, kept = search.index_output(site, cache, set(have))
+        cache.save()
+        clean = search.index_files(site)
+        assert {**made, **{name: have[name] for name in kept}} == clean, edit
+        if edit in (edit_append, edit_rewrite, edit_title_and_two, edit_back):
+            # Made again: the manifest, the lexicon and the few shards and groups that changed.
+            assert 1 <= len(made) - 1 <= before // 3, (edit, before, sorted(made))
+        have.update(made)

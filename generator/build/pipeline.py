@@ -213,7 +213,8 @@ def _render(site: Site, reuse: rebuild.PageReuse, jobs: int | None, store: Build
 
     with _timed(timings, "render", progress):
         try:
-            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store, place=place, index=index)
+            rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store, place=place, index=index,
+                                   previous=reuse.previous_files)
         except RenderError as exc:
             raise BuildFailed([Problem(exc.template, exc.line, "template",
                                        N_("while making /{url}: {error}", url=exc.url, error=exc.message),

@@ -31,7 +31,7 @@ from ..core.config import SiteConfig
 from ..core.hashing import digest
 from ..output.write import MARKER, read_manifest
 from .permalinks import MANIFEST
-from ..render.signatures import signer_of, site_facts
+from ..render.signatures import Signer, signer_of, site_facts
 
 if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
     import jinja2
@@ -220,12 +220,20 @@ def remember_check(cache: BuildCache, snap: dict, report: dict) -> None:
     cache.replace("state", state)
 
 
+SIGNED = "\0signer"     # the routes table's record of what the signatures were made from (never an output path)
+
+
 class PageReuse:
     """Which pages the previous output still holds: called by render with the routes to
     make, it signs each (``render/signatures.py`` with the template digests and the
     site-wide digest) and names those whose signature, and file in the output, are the
     ones the previous build recorded; they are not rendered again. After the write,
-    :meth:`remember` records this build's signatures. The one place of the reuse logic."""
+    :meth:`remember` records this build's signatures. The one place of the reuse logic.
+
+    A route whose deps are one token (an article's page and QR codes, a redirect) keeps
+    its previous signature without signing again when it has the same URL, template and
+    token as then and the signer of then (recorded with the signatures) gives that
+    token, that template and the site the same digests: its signature would be the same."""
 
     def __init__(self, site: Site, cache: BuildCache, output: Path | None, *, enabled: bool):
         self.site = site
@@ -233,27 +241,53 @@ class PageReuse:
         self.enabled = enabled
         self.output = output        # None: nothing is written (check): a page is its signature
         self.signatures: dict[str, str] = {}
+        self.shapes: dict[str, tuple[str, str, bool] | None] = {}
+        self.signer: Signer | None = None
         self.previous = cache.table("routes") if enabled else {}
         self.previous_files = (read_manifest(output) or {}) if self.previous and output is not None else {}
 
     def __call__(self, env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
         if not self.enabled:
             return {}
-        signer = signer_of(self.site, self.cache).for_pages(
+        signer = self.signer = signer_of(self.site, self.cache).for_pages(
             template_digests(env, {r.template for r in todo}, self.cache), global_digest(self.site, theme_assets))
+        before_state = self.previous.get(SIGNED)
+        try:
+            then = Signer.restored(before_state) if isinstance(before_state, dict) else None
+        except (KeyError, TypeError, ValueError):
+            then = None
+        same = signer.same_as(then) if then is not None else None
         kept = {}
+        previous, previous_files = self.previous, self.previous_files
         for r in todo:
-            sig = self.signatures[r.output] = signer.sign(r)
+            output = r.output
+            before = previous.get(output)
+            shape = None
+            if len(r.deps) == 1:
+                token, = r.deps
+                shape = (r.template, token, r.url == output)
+            if (shape is not None and same is not None and before is not None and len(before) == 3
+                    and before[2] == shape and same(r.template, shape[1])):
+                sig = before[0]
+            else:
+                sig = signer.sign(r)
+            self.signatures[output] = sig
+            self.shapes[output] = shape
             # Kept only when the file in the output is the very one this signature made.
-            before = self.previous.get(r.output)
+            if before is None:
+                continue
             if self.output is None:
-                if before is not None and before == (sig, None):
-                    kept[r.output] = ""
-            elif before is not None and before == (sig, self.previous_files.get(r.output)):
-                kept[r.output] = before[1]
+                if (before[0], before[1]) == (sig, None):
+                    kept[output] = ""
+            elif (before[0], before[1]) == (sig, previous_files.get(output)):
+                kept[output] = before[1]
         return kept
 
     def remember(self, output: Path | None) -> None:
         """Record each page's signature with the file the output now holds for it."""
         now = (read_manifest(output) or {}) if output is not None else {}
-        self.cache.replace("routes", {k: (v, now.get(k)) for k, v in self.signatures.items()})
+        shapes = self.shapes
+        table: dict = {k: (v, now.get(k), shapes.get(k)) for k, v in self.signatures.items()}
+        if self.signer is not None:
+            table[SIGNED] = self.signer.state()
+        self.cache.replace("routes", table)

@@ -12,7 +12,8 @@ again only when another process has replaced it.
 Tables in use: ``state`` (input snapshot and last build), ``fields`` (front-matter read,
 by the file's digest), ``bodies`` (rendered Markdown), ``routes`` (signature of every page written),
 and any pure function of the model via :meth:`BuildCache.memoized` (e.g. QR codes by URL,
-what the search index takes from each article).
+what the search index takes from each article), and ``search-index`` (the last search
+index made, to patch).
 
 The cache is an object, made by the pipeline for one build and handed to the stages that
 use it (validate, render, the search index, the data exports, page signatures); no
@@ -156,6 +157,11 @@ class BuildCache:
         """The entry *key* of table *name*, or None; noted as used by this build."""
         self.used(name, key)
         return self._shard(name, key).get(key)
+
+    def peek(self, name: str, key: str) -> Any:
+        """The entry *key* of table *name*, or None, without noting it as used (what the
+        previous build computed, read to be replaced)."""
+        return self._shard(name, key).get(key) if self.enabled else None
 
     def put(self, name: str, key: str, value: Any) -> None:
         self._shard(name, key)[key] = value

@@ -21,7 +21,7 @@ from ..core.config import SiteConfig
 from ..output.rendered import Rendered
 from .route_type import Route
 from .routes import routes
-from .search import index_url, search_files
+from .search import index_url, search_output
 from ..site.sitemodel import Site
 from ..core.bundle import bundled_templates
 from .theme import Asset, assets
@@ -198,7 +198,8 @@ def _bytecode_cache(cache: BuildCache) -> jinja2.BytecodeCache:
 
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
                 jobs: int | None = 1, cache: BuildCache | None = None,
-                place: Callable[[str, bytes], str] | None = None, index: bool = True) -> Rendered:
+                place: Callable[[str, bytes], str] | None = None, index: bool = True,
+                previous: dict[str, str] | None = None) -> Rendered:
     """Render every route of *site* (or those *only* accepts) and list the files to copy.
 
     *reuse* names the routes whose previous output still stands (output path → digest);
@@ -208,6 +209,8 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     takes each page as soon as it is rendered (in the worker that rendered it) and returns
     its digest: the pages then never travel back to this process. ``index=False`` leaves
     the search index out (``confsite check``: it cannot fail, and nobody reads it there).
+    *previous* is the manifest of the output built before (path → digest): the files of
+    the search index it holds already (their names are their bytes) are kept, not made.
     """
     cache = cache if cache is not None else BuildCache(None)
     config = site.config
@@ -221,10 +224,13 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     # and the render workers; otherwise here, after the pages.
     want_index = index
 
-    def index_files() -> dict[str, bytes | str]:
-        """The index's files; with *place*, placed where they are made (digests come back)."""
-        made = search_files(site, cache)
-        return made if place is None else {path: place(path, data) for path, data in made.items()}
+    previous = previous or {}
+
+    def index_files() -> tuple[dict[str, bytes | str], list[str]]:
+        """The index's files but those *previous* holds, with *place* placed where they
+        are made (digests come back); and the paths of those kept."""
+        made, same = search_output(site, cache, previous)
+        return (made if place is None else {path: place(path, data) for path, data in made.items()}), same
 
     index_job = parallel.fork_call(index_files, jobs, cache) if want_index else None
     try:
@@ -236,7 +242,9 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
 
         def make_index() -> None:
             if want_index:
-                index.update(index_job.get() if index_job is not None else index_files())
+                made, same = index_job.get() if index_job is not None else index_files()
+                index.update(made)
+                kept.update((path, previous[path]) for path in same)
 
         pages = _render_all(env, todo, jobs, cache, meanwhile=make_index, place=place)
     finally:

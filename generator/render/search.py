@@ -48,7 +48,13 @@ article moves the ids of all older ones, and so still renames nearly every file.
 :func:`search_files` is a pure function of the model: the same site gives the same bytes.
 What it takes from each article (terms by field, result record) depends on that article
 and its cluster only, so a build with a cache (table ``search``) computes it for new and
-edited articles alone; the rest is assembling postings, encoding and sharding.
+edited articles alone. The rest, assembling postings, encoding and sharding, is done
+whole only when articles were added or removed (or many changed): otherwise the previous
+build's index, kept in the cache (table ``search-index``: each article's entry key, each
+term's encoded bytes, exact forms, counts, shards and groups), is patched, the changed
+articles' old terms taken out and new ones put in, and only the shards and groups they
+touch are made again; files the previous output holds under the same name (a name is
+its bytes) are kept there (:func:`search_output`).
 """
 from __future__ import annotations
 
@@ -56,10 +62,11 @@ import base64
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections import defaultdict, deque
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
 from operator import sub
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..cache.cache import BuildCache
 from ..core.hashing import digest
@@ -310,40 +317,83 @@ def _exact_forms(forms: dict[str, list[int]], term: str) -> list[str] | None:
     return out
 
 
+STATE = "search-index"      # cache table: the last index made, to patch (:func:`_patched`)
+STATE_KEY = "index"
+
+
 def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """Every file of the index, relative to the index folder."""
+    return index_output(site, cache)[0]
+
+
+def index_output(site: Site, cache: BuildCache | None = None,
+                 have: frozenset[str] | set[str] = frozenset()) -> tuple[dict[str, bytes], list[str]]:
+    """The index's files (relative to the index folder) but those of *have*, and the
+    names of *have* that are files of this index too (kept as they are: a name is its bytes).
+
+    With a cache, the index of the previous build is kept in it (table ``search-index``)
+    and patched for the articles whose entries changed, when they are few: the result is
+    the same bytes as made afresh (:func:`_collect`), which the tests compare."""
     cache = cache if cache is not None else BuildCache(None)
     keyed = cache.enabled       # without a cache, memoized() computes and needs no key
     words = searchwords.Words()
+    articles = site.articles
+    info: list[tuple[str, str, tuple[str, ...]]] = []      # cluster name, cluster slug, units
+    for a in articles:
+        c = site.cluster_of(a)
+        info.append((c.name, c.slug, unit_names(site, a)) if c else ("", "", unit_names(site, a)))
+    keys = [_entry_key(a, *about) for a, about in zip(articles, info)] if keyed else [""] * len(articles)
+
+    def entry(i: int, made: list[list[str]] | None = None) -> tuple[str, ...]:
+        a, (cluster, slug, units) = articles[i], info[i]
+        return cache.memoized("search", keys[i], lambda: _article_entry(a, cluster, slug, words, units, made))
+
+    facets: defaultdict[str, list[int]] = defaultdict(list)
+    for i, (a, about) in enumerate(zip(articles, info)):
+        if about[1]:
+            facets[f"c-{about[1]}"].append(i)
+        facets[f"y-{a.date.year}"].append(i)
+        facets[f"k-{kind_key(a)}"].append(i)
+
+    previous = cache.peek(STATE, STATE_KEY) if keyed else None
+    patch = _patched(previous, keys, entry, cache) if isinstance(previous, dict) else None
+    if patch is not None:
+        entries, df, forms, touched, changed_groups, before_shards, before_groups = patch
+        records: Callable[[int], bytes] = lambda i: entry(i)[-1].encode("utf-8")
+    else:
+        entries, df, forms, records_made = _collect(len(articles), entry)
+        touched, changed_groups, before_shards, before_groups = set(), set(), {}, []
+        records = records_made.__getitem__
+    files, kept, shards, groups = _assemble(site, entries, df, facets, records, touched, changed_groups,
+                                            before_shards, before_groups, have)
+    if keyed:
+        cache.used(STATE, STATE_KEY)
+        if patch is None or previous.get("keys") != keys:      # type: ignore[union-attr]
+            cache.put(STATE, STATE_KEY, {"keys": keys, "entries": entries, "forms": forms, "df": df,
+                                         "shards": shards, "groups": groups})
+    return files, kept
+
+
+def _collect(n: int, entry: Callable[..., tuple[str, ...]]
+             ) -> tuple[dict[str, bytes], dict[str, int], dict[str, dict[str, str]], list[bytes]]:
+    """The index from every article's entry: each term's and pair's bytes in a shard, each
+    word's count of articles, the exact forms of the words written more than one way (or
+    otherwise than their key: form → encoded ids) and every article's result record."""
     ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
     pair_ids: tuple[defaultdict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(len(FIELDS)))
     form_ids: defaultdict[str, list[int]] = defaultdict(list)     # "key=form" → ids
     # term (pair, "key=form") → ids of the articles with it (in that field), in the entry's order
     adders = [d.__getitem__ for d in (*ids, *pair_ids, form_ids)]
     append = list.append
-    facets: defaultdict[str, list[int]] = defaultdict(list)
     records: list[bytes] = []
-    for i, a in enumerate(site.articles):
-        c = site.cluster_of(a)
-        cluster, slug = (c.name, c.slug) if c else ("", "")
-        units = unit_names(site, a)
-        cache_key = _entry_key(a, cluster, slug, units) if keyed else ""
+    for i in range(n):
         made: list[list[str]] = []      # an entry made here has its terms still apart
-        entry = cache.memoized("search", cache_key, lambda: _article_entry(a, cluster, slug, words, units, made))
-        record = entry[-1]
+        found = entry(i, made)
         # Articles come in id order, so every list of ids is made sorted.
-        for add_to, terms in zip(adders, made or map(str.split, entry[:-1])):
+        for add_to, terms in zip(adders, made or map(str.split, found[:-1])):
             _drain(map(append, map(add_to, terms), repeat(i)))
-        records.append(record.encode("utf-8"))
-        if slug:
-            facets[f"c-{slug}"].append(i)
-        facets[f"y-{a.date.year}"].append(i)
-        facets[f"k-{kind_key(a)}"].append(i)
+        records.append(found[-1].encode("utf-8"))
 
-    # Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
-    # Written by hand, as json.dumps would: a term is letters and digits (a pair, two terms
-    # and a space) and an id list is ASCII letters, digits, '-' and '_', so neither has
-    # anything JSON escapes; exact forms go through json.dumps.
     forms_of: defaultdict[str, dict[str, list[int]]] = defaultdict(dict)
     for kf, with_form in form_ids.items():
         k, f = kf.split("=", 1)
@@ -351,48 +401,213 @@ def index_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]
     none: list[int] = []
     entries: dict[str, bytes] = {}
     df: dict[str, int] = {}
+    forms: dict[str, dict[str, str]] = {}
     for t in set().union(*(d.keys() for d in ids)):
         lists = [d.get(t, none) for d in ids]
         df[t] = sum(map(len, lists))
-        items = ['"%s"' % _encode_sorted(x) for x in lists]
-        forms = _exact_forms(forms_of[t], t)
-        if forms is not None:
-            items.append(json.dumps(forms, ensure_ascii=False, separators=(",", ":")))
-        entries[t] = ('"%s":[%s]' % (t, ",".join(items))).encode("utf-8")
+        entries[t] = _term_entry(t, lists, forms_of[t])
+        if not _plain(t, forms_of[t]):
+            forms[t] = {f: _encode_sorted(x) for f, x in forms_of[t].items()}
     for p in set().union(*(d.keys() for d in pair_ids)):
-        lists = ['"%s"' % _encode_sorted(d.get(p, none)) for d in pair_ids]
-        entries[p.replace("+", " ")] = ('"%s":[%s]' % (p.replace("+", " "), ",".join(lists))).encode("utf-8")
-    shards = _shards(entries)
-    keys = sorted(shards)
-    files: dict[str, bytes] = {}
+        name = p.replace("+", " ")
+        entries[name] = _pair_entry(name, [d.get(p, none) for d in pair_ids])
+    return entries, df, forms, records
 
-    def add(prefix: str, data: bytes) -> str:
-        """Keep *data* as the file <prefix><its hash>.json; return the hash."""
+
+# Each entry is the bytes of '"term":[...]', so a shard is '{' + ','.join(entries) + '}'.
+# Written by hand, as json.dumps would: a term is letters and digits (a pair, two terms
+# and a space) and an id list is ASCII letters, digits, '-' and '_', so neither has
+# anything JSON escapes; exact forms go through json.dumps.
+
+def _term_entry(t: str, lists: list[list[int]], forms: dict[str, list[int]]) -> bytes:
+    items = ['"%s"' % _encode_sorted(x) for x in lists]
+    exact = _exact_forms(forms, t)
+    if exact is not None:
+        items.append(json.dumps(exact, ensure_ascii=False, separators=(",", ":")))
+    return ('"%s":[%s]' % (t, ",".join(items))).encode("utf-8")
+
+
+def _pair_entry(name: str, lists: list[list[int]]) -> bytes:
+    return ('"%s":[%s]' % (name, ",".join('"%s"' % _encode_sorted(x) for x in lists))).encode("utf-8")
+
+
+def _plain(t: str, forms: dict[str, list[int]]) -> bool:
+    """Whether a term is written only as its key (its entry then lists no forms)."""
+    return len(forms) == 1 and t in forms
+
+
+_FROM_ONE_DIGIT = bytes.maketrans(_FINAL.encode("ascii"), bytes(range(32)))
+_FINAL_BYTES = _FINAL.encode("ascii")
+
+
+def _decode(text: str) -> list[int]:
+    """:func:`decode_ids`, at once for a list of one-digit gaps (the long lists)."""
+    raw = text.encode("ascii")
+    if raw.translate(None, _FINAL_BYTES):
+        return decode_ids(text)
+    return list(accumulate(raw.translate(_FROM_ONE_DIGIT), initial=-1))[1:]
+
+
+class _Stale(Exception):
+    """The kept index does not match the entries it was made from: make it afresh."""
+
+
+def _patched(state: dict, keys: list[str], entry: Callable[..., tuple[str, ...]], cache: BuildCache
+             ) -> tuple[dict[str, bytes], dict[str, int], dict[str, dict[str, str]], set[str], set[int],
+                        dict[str, tuple[tuple[str, ...], str]], list[str]] | None:
+    """The previous build's index (*state*) with the entries of the articles whose key
+    changed taken out and their new entries put in: (entries, word counts, forms, the
+    terms and pairs changed, the record groups changed, and the previous build's shards
+    and groups); None when that is not the
+    cheaper way (articles added or removed move the ids of all older ones, or many changed)
+    or the state cannot serve."""
+    before = state.get("keys")
+    before_shards, before_groups = state.get("shards"), state.get("groups")
+    if (not isinstance(before, list) or len(before) != len(keys) or not isinstance(before_shards, dict)
+            or not isinstance(before_groups, list)):
+        return None
+    changed = [i for i, (k, b) in enumerate(zip(keys, before)) if k != b]
+    if len(changed) > 16 + len(keys) // 20:
+        return None
+    olds = [cache.peek("search", before[i]) for i in changed]
+    if any(old is None for old in olds):
+        return None
+    for k in keys:
+        cache.used("search", k)
+    # name → [(field 0-3 or exact form, id, added?)]
+    changes: defaultdict[str, list[tuple[int | str, int, bool]]] = defaultdict(list)
+    for i, old in zip(changed, olds):
+        new = entry(i)
+        for slot in range(2 * len(FIELDS) + 1):
+            was, now = set(old[slot].split()), set(new[slot].split())
+            for added, terms in ((False, was - now), (True, now - was)):
+                for t in terms:
+                    if slot < len(FIELDS):
+                        changes[t].append((slot, i, added))
+                    elif slot < 2 * len(FIELDS):
+                        changes[t.replace("+", " ")].append((slot - len(FIELDS), i, added))
+                    else:
+                        k, f = t.split("=", 1)
+                        changes[k].append((f, i, added))
+    entries, df, forms_kept = dict(state["entries"]), dict(state["df"]), dict(state["forms"])
+    try:
+        for name, ops in changes.items():
+            found = entries.get(name)
+            lists = ([_decode(x) for x in json.loads(b"{" + found + b"}")[name][:len(FIELDS)]] if found is not None
+                     else [[] for _ in FIELDS])
+            pair = " " in name
+            forms: dict[str, list[int]] = {}
+            if not pair and name in forms_kept:
+                forms = {f: _decode(x) for f, x in forms_kept[name].items()}
+            elif not pair and found is not None:
+                forms = {name: sorted(set().union(*lists))}
+            for what, i, added in ops:
+                target = lists[what] if isinstance(what, int) else forms.setdefault(what, [])
+                at = bisect_left(target, i)
+                present = at < len(target) and target[at] == i
+                if added == present:
+                    raise _Stale(name)
+                if added:
+                    target.insert(at, i)
+                else:
+                    del target[at]
+            forms = {f: x for f, x in forms.items() if x}
+            if not any(lists):
+                if forms:
+                    raise _Stale(name)
+                del entries[name]
+                df.pop(name, None)
+                forms_kept.pop(name, None)
+            elif pair:
+                entries[name] = _pair_entry(name, lists)
+            else:
+                entries[name] = _term_entry(name, lists, forms)
+                df[name] = sum(map(len, lists))
+                if _plain(name, forms):
+                    forms_kept.pop(name, None)
+                else:
+                    forms_kept[name] = {f: _encode_sorted(x) for f, x in forms.items()}
+    except (_Stale, KeyError, ValueError, IndexError, TypeError):
+        return None
+    return entries, df, forms_kept, set(changes), {i // GROUP for i in changed}, before_shards, before_groups
+
+
+def _assemble(site: Site, entries: dict[str, bytes], df: dict[str, int], facets: dict[str, list[int]],
+              record: Callable[[int], bytes], touched: set[str], changed_groups: set[int],
+              before_shards: dict[str, tuple[tuple[str, ...], str]], before_groups: list[str],
+              have: frozenset[str] | set[str]
+              ) -> tuple[dict[str, bytes], list[str], dict[str, tuple[tuple[str, ...], str]], list[str]]:
+    """The index's files from its terms' entries, its facets and its records: (files made,
+    names of *have* kept, each shard's terms and hash, each group's hash). A shard with
+    the same terms as before (*before_shards*) none of which is *touched*, and a group
+    not in *changed_groups*, keep their hash, and are made only when *have* lacks them."""
+    n = len(site.articles)
+    files: dict[str, bytes] = {}
+    kept: list[str] = []
+
+    def add(path: str, make: Callable[[], bytes]) -> None:
+        if path in have:
+            kept.append(path)
+        else:
+            files[path] = make()
+
+    def named(prefix: str, data: bytes, suffix: str = ".json") -> str:
+        """Keep *data* as the file <prefix><its hash><suffix>; return the hash."""
         h = content_hash(data)
-        files[f"{prefix}{h}.json"] = data
+        add(f"{prefix}{h}{suffix}", lambda: data)
         return h
 
-    shard_hashes = [add("t/", b"{" + b",".join(shards[key][t] for t in sorted(shards[key])) + b"}")
-                    for key in keys]
-    facet_hashes = {name: add(f"f/{name}.", _dump(_encode_sorted(facets[name]))) for name in sorted(facets)}
-    group_hashes = [add(f"d/{g // GROUP}.", b"[" + b",".join(records[g:g + GROUP]) + b"]")
-                    for g in range(0, len(records), GROUP)]
+    placed = _shards(entries)
+    keys = sorted(placed)
+    shards: dict[str, tuple[tuple[str, ...], str]] = {}
+    shard_hashes = []
+    for key in keys:
+        members = placed[key]
+        names = tuple(sorted(members))
+        data = lambda: b"{" + b",".join(members[t] for t in names) + b"}"  # noqa: E731
+        same = before_shards.get(key)
+        if same is not None and same[0] == names and touched.isdisjoint(names):
+            h = same[1]
+            add(f"t/{h}.json", data)
+        else:
+            h = named("t/", data())
+        shards[key] = (names, h)
+        shard_hashes.append(h)
+    facet_hashes = {name: named(f"f/{name}.", _dump(_encode_sorted(facets[name]))) for name in sorted(facets)}
+    groups = []
+    for g in range(0, -(-n // GROUP)):
+        data = lambda: b"[" + b",".join(map(record, range(g * GROUP, min(n, g * GROUP + GROUP)))) + b"]"  # noqa: E731
+        if g < len(before_groups) and g not in changed_groups:
+            h = before_groups[g]
+            add(f"d/{g}.{h}.json", data)
+        else:
+            h = named(f"d/{g}.", data())
+        groups.append(h)
     # The words readers may mean (for prefixes and typos), most frequent first, and the
     # clusters and units a query may name.
     # Ordered by the number of binary digits of their count of articles, then alphabetically,
     # so that an edit seldom reorders it.
     vocabulary = " ".join(sorted((t for t in df if t.isalpha()), key=lambda t: (-df[t].bit_length(), t)))
-    lexicon = add("x.", _dump({"v": vocabulary, "e": _entities(site)}))
-    files["manifest.json"] = _dump({"d": "".join(group_hashes), "f": facet_hashes, "g": GROUP, "keys": keys,
-                                    "n": len(site.articles), "t": "".join(shard_hashes), "x": lexicon,
-                                    "v": FORMAT})
-    return files
+    lexicon = named("x.", _dump({"v": vocabulary, "e": _entities(site)}))
+    files["manifest.json"] = _dump({"d": "".join(groups), "f": facet_hashes, "g": GROUP, "keys": keys,
+                                    "n": n, "t": "".join(shard_hashes), "x": lexicon, "v": FORMAT})
+    return files, kept, shards, groups
 
 
 def search_files(site: Site, cache: BuildCache | None = None) -> dict[str, bytes]:
     """The index's files as output paths (under the search page), for the render stage."""
     base = search_index(site.config.urls)
     return {base + path: data for path, data in index_files(site, cache).items()}
+
+
+def search_output(site: Site, cache: BuildCache | None = None,
+                  previous: Iterable[str] = ()) -> tuple[dict[str, bytes], list[str]]:
+    """:func:`search_files` but those of *previous* (the output paths of the site built
+    before): (files made, output paths of *previous* that the index keeps as they are)."""
+    base = search_index(site.config.urls)
+    have = {p[len(base):] for p in previous if p.startswith(base)}
+    made, kept = index_output(site, cache, have)
+    return {base + path: data for path, data in made.items()}, [base + path for path in kept]
 
 
 def index_url(site: Site) -> str:

@@ -8,7 +8,7 @@ by ``listing_digest``.
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..cache.cache import BuildCache, code_version
 from ..core.hashing import digest
@@ -101,3 +101,40 @@ class Signer:
     def sign(self, route: Route) -> str:
         return digest(self.site_digest, route.url, route.template, self.templates.get(route.template, ""),
                       self.deps_digest(route.deps))
+
+    def state(self) -> dict:
+        """What this signer signs with, for :meth:`restored` in the next build."""
+        return {"site": self.site_digest, "templates": self.templates, "cards": self.cards, "full": self.full,
+                "all": dict(self._all)}
+
+    @classmethod
+    def restored(cls, state: dict) -> Signer:
+        """The signer of a previous build, from its :meth:`state` (it signs as that one did)."""
+        signer = cls.__new__(cls)
+        signer.site_digest, signer.templates = state["site"], state["templates"]
+        signer.cards, signer.full, signer._all = state["cards"], state["full"], dict(state["all"])
+        signer._sets = {}
+        return signer
+
+    def same_as(self, other: Signer) -> Callable[[str, str], bool]:
+        """``same(template, token)``: whether a route made with *template* whose deps are
+        *token* alone is signed by this signer as by *other* (given the same URL): the
+        same site-wide digest, template digest and value of the token."""
+        if self.site_digest != other.site_digest:
+            return lambda template, token: False
+        templates = {t: self.templates.get(t, "") == other.templates.get(t, "")
+                     for t in {*self.templates, *other.templates}}
+        # The tokens whose value differs: of documents, of cards; any other token but the
+        # two of everything is a value of its own.
+        full = {s for s in {*self.full, *other.full} if self.full.get(s, s) != other.full.get(s, s)}
+        cards = {"card:" + s for s in {*self.cards, *other.cards}
+                 if self.cards.get(s, "missing") != other.cards.get(s, "missing")}
+
+        def same(template: str, token: str) -> bool:
+            if not templates.get(template, True):      # a template neither knows: "" for both
+                return False
+            if token == "*" or token == "cards":
+                return self._token(token) == other._token(token)
+            return token not in cards if token.startswith("card:") else token not in full
+
+        return same
