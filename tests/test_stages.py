@@ -49,6 +49,28 @@ def test_markdown_headings_get_folded_unique_anchors_and_lines_for_problems():
     assert [(p.line, p.field) for p in problems] == [(16, "image")]
 
 
+def test_a_body_reads_back_exactly_as_rendered_wherever_it_travels():
+    """Bodies are stored compactly (UTF-8) and travel pickled (from workers, into the build
+    cache) or are read lazily from the cache: each way gives back the same HTML and text."""
+    import pickle
+
+    from generator.content.lazy import LazyBody
+
+    text = "## Kết quả\n\nSở Nội vụ tỉnh Đắk Lắk đạt **994/1000** điểm; ký tự lạ: \u00a0 € 𝔸 ✓.\n"
+    body, _ = markdown.render(text, markdown.Resolver("a.md", "/", {}, {}), 1)
+    assert "Sở Nội vụ tỉnh Đắk Lắk đạt <strong>994/1000</strong> điểm; ký tự lạ: &nbsp; € 𝔸 ✓." in body.html
+    assert body.text.startswith("Kết quả") and "𝔸 ✓" in body.text
+    again = pickle.loads(pickle.dumps(body))
+    lazy = LazyBody(body.media, body.fingerprint, lambda: again)
+    for other in (again, lazy, pickle.loads(pickle.dumps(lazy))):
+        assert (other.html, other.text, other.headings, other.media) == (body.html, body.text, body.headings, body.media)
+        assert other == body and body == other and hash(other) == hash(body)
+    changed = markdown.render(text.replace("994", "995"), markdown.Resolver("a.md", "/", {}, {}), 1)[0]
+    assert changed != body and LazyBody(changed.media, changed.fingerprint, lambda: changed) != body
+    with pytest.raises(AttributeError):
+        body.html = "<p>khác</p>"       # type: ignore[misc]
+
+
 def test_markdown_tables_keep_alignment_without_inline_styles():
     resolver = markdown.Resolver("a.md", "/", {}, {})
     body, _ = markdown.render("| a | b |\n|:-:|--:|\n| 1 | 2 |\n", resolver, 1)
