@@ -40,6 +40,20 @@ def test_front_matter_split_keeps_body_lines():
     assert body == "body\nline\n" and body_line == 5
 
 
+def test_a_loaded_body_is_the_files_text_whatever_its_line_endings_and_byte_order_mark(tmp_path):
+    from generator.build import pipeline
+    from generator.content.load import load
+
+    body = "Sở Nội vụ tỉnh Đắk Lắk ✓ 𝔸\n\nĐoạn hai.\n"
+    plain = article("Hội nghị một", body=body).encode("utf-8")
+    windows = b"\xef\xbb\xbf" + article("Hội nghị hai", body=body).replace("\n", "\r\n").encode("utf-8")
+    root = content(tmp_path / "content", {"reports/a.md": plain, "reports/b.md": windows})
+    docs = {d.rel: d for d in load(pipeline.configure(root, tmp_path / "site")).documents}
+    for rel in ("reports/a.md", "reports/b.md"):
+        assert docs[rel].body == body + "\n" and docs[rel].body_line == 5
+        assert docs[rel].front_matter.startswith("title: Hội nghị")
+
+
 def test_markdown_headings_get_folded_unique_anchors_and_lines_for_problems():
     resolver = markdown.Resolver("reports/a.md", "/tin/", {"media/x.png": None}, {})
     body, problems = markdown.render("# Đắk Lắk\n\n## Đắk Lắk\n\n![a](/media/x.png)\n\n![b](y.png)\n", resolver, 10)
