@@ -120,6 +120,7 @@ def test_a_body_edit_renders_only_the_pages_that_show_the_body(tmp_path):
     pages = {p for p in second.rendered.made if p.endswith((".html", ".xml"))}
     article = next(a for a in second.site.articles if a.source == "reports/bac-bo/tong-ket-2019.md")
     assert article.url + "index.html" in pages
+    assert "Một câu mới trong thân bài." in (tmp_path / "site" / article.url / "index.html").read_text("utf-8")
     # Listings show titles and summaries, not bodies: they are kept as they were.
     # (Feeds carry bodies; the search page and the data page depend on everything.)
     assert not any(p.endswith("index.html") and p.startswith(("cum-thi-dua/", "don-vi/", "nam/")) for p in pages), pages

@@ -249,7 +249,7 @@ def test_only_the_pages_an_edit_changed_are_reloaded(tmp_path):
             assert await _reloads(on_article, 3) == 1
             assert "Hội nghị tổng kết thi đua năm 2019 Cụm Bắc Bộ" in _get(base + "nam/2019/")
 
-        asyncio.run(scenario())
+        _run_apart(scenario)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -257,6 +257,26 @@ def test_only_the_pages_an_edit_changed_are_reloaded(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _run_apart(scenario) -> None:
+    """asyncio.run(scenario()) in a thread of its own: a browser test before this one may
+    have left an event loop running in this thread (Playwright's)."""
+    import threading
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as exc:        # re-raised in the test's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _edit_file(path: Path, old: str, new: str) -> None:

@@ -40,6 +40,20 @@ def test_front_matter_split_keeps_body_lines():
     assert body == "body\nline\n" and body_line == 5
 
 
+def test_a_loaded_body_is_the_files_text_whatever_its_line_endings_and_byte_order_mark(tmp_path):
+    from generator.build import pipeline
+    from generator.content.load import load
+
+    body = "Sở Nội vụ tỉnh Đắk Lắk ✓ 𝔸\n\nĐoạn hai.\n"
+    plain = article("Hội nghị một", body=body).encode("utf-8")
+    windows = b"\xef\xbb\xbf" + article("Hội nghị hai", body=body).replace("\n", "\r\n").encode("utf-8")
+    root = content(tmp_path / "content", {"reports/a.md": plain, "reports/b.md": windows})
+    docs = {d.rel: d for d in load(pipeline.configure(root, tmp_path / "site")).documents}
+    for rel in ("reports/a.md", "reports/b.md"):
+        assert docs[rel].body == body + "\n" and docs[rel].body_line == 5
+        assert docs[rel].front_matter.startswith("title: Hội nghị")
+
+
 def test_markdown_headings_get_folded_unique_anchors_and_lines_for_problems():
     resolver = markdown.Resolver("reports/a.md", "/tin/", {"media/x.png": None}, {})
     body, problems = markdown.render("# Đắk Lắk\n\n## Đắk Lắk\n\n![a](/media/x.png)\n\n![b](y.png)\n", resolver, 10)
@@ -47,6 +61,28 @@ def test_markdown_headings_get_folded_unique_anchors_and_lines_for_problems():
     assert '<img src="/tin/media/x.png" alt="a">' in body.html
     assert body.media == ("media/x.png",)
     assert [(p.line, p.field) for p in problems] == [(16, "image")]
+
+
+def test_a_body_reads_back_exactly_as_rendered_wherever_it_travels():
+    """Bodies are stored compactly (UTF-8) and travel pickled (from workers, into the build
+    cache) or are read lazily from the cache: each way gives back the same HTML and text."""
+    import pickle
+
+    from generator.content.lazy import LazyBody
+
+    text = "## Kết quả\n\nSở Nội vụ tỉnh Đắk Lắk đạt **994/1000** điểm; ký tự lạ: \u00a0 € 𝔸 ✓.\n"
+    body, _ = markdown.render(text, markdown.Resolver("a.md", "/", {}, {}), 1)
+    assert "Sở Nội vụ tỉnh Đắk Lắk đạt <strong>994/1000</strong> điểm; ký tự lạ: &nbsp; € 𝔸 ✓." in body.html
+    assert body.text.startswith("Kết quả") and "𝔸 ✓" in body.text
+    again = pickle.loads(pickle.dumps(body))
+    lazy = LazyBody(body.media, body.fingerprint, lambda: again)
+    for other in (again, lazy, pickle.loads(pickle.dumps(lazy))):
+        assert (other.html, other.text, other.headings, other.media) == (body.html, body.text, body.headings, body.media)
+        assert other == body and body == other and hash(other) == hash(body)
+    changed = markdown.render(text.replace("994", "995"), markdown.Resolver("a.md", "/", {}, {}), 1)[0]
+    assert changed != body and LazyBody(changed.media, changed.fingerprint, lambda: changed) != body
+    with pytest.raises(AttributeError):
+        body.html = "<p>khác</p>"       # type: ignore[misc]
 
 
 def test_markdown_tables_keep_alignment_without_inline_styles():

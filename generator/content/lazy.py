@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .model import Body, Heading
+from .model import Body, Heading, _stored_body
 
 
 class LazyBody(Body):
@@ -42,10 +42,13 @@ class LazyBody(Body):
     def text(self) -> str:
         return self._body().text
 
+    def _fields(self) -> tuple:
+        return self._body()._fields()
+
     def __eq__(self, other: Any) -> bool:
         if not isinstance(other, Body) or other.fingerprint != self.fingerprint:
             return False
-        return self._body() == (other._body() if isinstance(other, LazyBody) else other)
+        return self._fields() == other._fields()
 
     def __hash__(self) -> int:
         return hash(self.fingerprint)       # as Body's: nothing read
@@ -54,5 +57,4 @@ class LazyBody(Body):
         return repr(self._body())
 
     def __reduce__(self):
-        b = self._body()
-        return Body, (b.html, b.headings, b.media, b.text, b.fingerprint)
+        return _stored_body, self._fields()

@@ -6,7 +6,7 @@ years, chair succession) live in :mod:`generator.site`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 
 KINDS = ("tong-ket", "so-ket", "trien-khai", "other")
 
@@ -95,18 +95,71 @@ class Heading:
     anchor: str
 
 
-@dataclass(frozen=True)
 class Body:
-    html: str
-    headings: tuple[Heading, ...] = ()
-    media: tuple[str, ...] = ()       # content-relative paths of files the body links to
-    text: str = ""                    # plain text, for search and summaries
-    fingerprint: str = ""             # digest of all of the above (see markdown.body), for rebuilds
+    """An article's or page's body, rendered: a frozen value, equal by its fields.
+
+    ``html`` and ``text`` are kept as UTF-8 bytes and decoded when read (once a page, by
+    the page that shows them): CPython keeps a Vietnamese ``str`` at two bytes a character,
+    its UTF-8 takes about 1.3, and a build holds every body of the site at once (in the
+    build process and, copied page by page as they are touched, in its forked workers)."""
+
+    __slots__ = ("_html", "headings", "media", "_text", "fingerprint")
+    _html: bytes
+    headings: tuple[Heading, ...]
+    media: tuple[str, ...]             # content-relative paths of files the body links to
+    _text: bytes
+    fingerprint: str                   # digest of all of the above (see markdown.body), for rebuilds
+
+    def __init__(self, html: str, headings: tuple[Heading, ...] = (), media: tuple[str, ...] = (), text: str = "",
+                 fingerprint: str = ""):
+        for name, value in (("_html", html.encode("utf-8", "surrogatepass")), ("headings", headings),
+                            ("media", media), ("_text", text.encode("utf-8", "surrogatepass")),
+                            ("fingerprint", fingerprint)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def html(self) -> str:
+        return self._html.decode("utf-8", "surrogatepass")
+
+    @property
+    def text(self) -> str:
+        """Plain text, for search and summaries."""
+        return self._text.decode("utf-8", "surrogatepass")
+
+    def _fields(self) -> tuple:
+        return self._html, self.headings, self.media, self._text, self.fingerprint
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Body):
+            return NotImplemented
+        return self.fingerprint == other.fingerprint and self._fields() == other._fields()
 
     def __hash__(self) -> int:
         # Equal bodies have equal fingerprints: hashing one is hashing the rest, and a
         # LazyBody hashes without reading its HTML from the cache.
         return hash(self.fingerprint)
+
+    def __repr__(self) -> str:
+        return (f"Body(html={self.html!r}, headings={self.headings!r}, media={self.media!r}, text={self.text!r}, "
+                f"fingerprint={self.fingerprint!r})")
+
+    def __reduce__(self):
+        # The stored bytes travel as they are (to and from workers, into the build cache).
+        return _stored_body, self._fields()
+
+
+def _stored_body(html: bytes, headings: tuple[Heading, ...], media: tuple[str, ...], text: bytes,
+                 fingerprint: str) -> Body:
+    made = object.__new__(Body)
+    for name, value in zip(Body.__slots__, (html, headings, media, text, fingerprint)):
+        object.__setattr__(made, name, value)
+    return made
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
 """QR codes for article pages: URL → module matrix → inline SVG or print PNG.
 
-Pure functions of their arguments, so a caller may cache their results by URL (an
-in-process cache is kept here; the same URL is never encoded twice in one build).
+Pure functions of their arguments, so a caller may cache their results by URL. The
+small in-process cache kept here serves the pages that follow each other: an article's
+page (the inline SVG), then its qr.svg and qr.png files, rendered one after the other by
+the same process, encode its URL once. It is small on purpose: a code's text, matrix,
+path and SVGs take about 20 kB, and a large cache of them (8,192 codes were kept before)
+grew every render worker by up to 160 MB that no later page would ask for again.
 
 - Error correction level M: a code stays readable with up to ~15 % of it scratched,
   folded or covered.
@@ -23,13 +27,14 @@ from . import qrencode
 QUIET_ZONE = qrencode.MARGIN    # 4 modules, as the standard requires
 PNG_MODULE_PX = 16       # pixels per module in the print PNG (a multiple of 8)
 PNG_DPI = 300
+RECENT = 32              # codes kept in memory: the pages of a few articles in a row
 
 Matrix = tuple[bytes, ...]          # rows of modules: 1 dark, 0 light
 _BITS = bytes.maketrans(b"01", b"\x00\x01")
 _GREY = bytes.maketrans(b"01", b"\xff\x00")  # module → PNG byte: light 0xff, dark 0x00
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=RECENT)
 def _symbol(url: str) -> tuple[int, str]:
     """Size in modules and rows as ``0``/``1`` text (see :func:`qrencode.encode`)."""
     return qrencode.encode(url)
@@ -40,7 +45,7 @@ def _rows(n: int, picture: str) -> list[str]:
     return [picture[i:i + n] for i in range(QUIET_ZONE, n * step, step)]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=RECENT)
 def matrix(url: str) -> Matrix:
     """The QR symbol of *url* without quiet zone: rows of modules, 1 is dark."""
     return tuple(row.encode("ascii").translate(_BITS) for row in _rows(*_symbol(url)))
@@ -51,7 +56,7 @@ def size(url: str) -> int:
     return _symbol(url)[0] + 2 * QUIET_ZONE
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=RECENT)
 def path_data(url: str) -> str:
     """One SVG path of the dark modules: a 1-module-wide stroke along each horizontal run.
 
@@ -87,7 +92,7 @@ _ROW_MARKS = [f"|{c}|" for c in _ROW_OF_MARK]
 _PATH_TOKENS = _PathTokens()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=RECENT)
 def svg(url: str, label: str, *, standalone: bool = False) -> str:
     """The code as SVG markup with *label* as its text alternative.
 
@@ -115,7 +120,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=RECENT)
 def png(url: str) -> bytes:
     """A 1-bit greyscale PNG for print: 16 px a module, marked 300 dpi (≈1.4 mm a module).
 
