@@ -288,3 +288,21 @@ def _edit_file(path: Path, old: str, new: str) -> None:
 def _get(url: str) -> str:
     with urllib.request.urlopen(url) as r:
         return r.read().decode("utf-8")
+
+
+def test_the_model_a_build_replaces_is_freed_at_once(preview):
+    """The preview keeps its last model, set aside from the cycle collector (so that the
+    quick path does not walk it): the one a new build replaces must then go by reference
+    counting alone, or every build of a long session would keep another model."""
+    import gc
+    import weakref
+
+    path = preview.content / ARTICLE
+    for step in range(3):
+        if step == 2:
+            replaced = weakref.ref(preview.last.site)
+            assert gc.get_freeze_count() > 0
+        path.write_text(path.read_text("utf-8") + f"\nThêm đoạn {step}.\n", "utf-8")
+        _settle()
+        assert preview.rebuild()
+    assert replaced() is None

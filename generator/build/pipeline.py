@@ -204,6 +204,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     elif store.enabled:
         reuse.remember(None)
         store.save()
+    store.forget_models()
     return BuildResult(config, rendered, written, timings, False, site, media=media)
 
 

@@ -87,7 +87,7 @@ def own_page(last: LastBuild, changed: list[str]) -> Edit | None:
         return None         # warnings, new or gone: the whole build says which
     if _place(doc) != _place(old):
         return None         # other pages link to it, list it or hold its media where it was
-    return Edit(old.display, (), render_pages(site, [document_route(site, doc)]))
+    return Edit(old.display, (), render_pages(site, [document_route(site, doc)], media=_place(doc)[-1]))
 
 
 def _place(doc: Article | Page) -> tuple:
@@ -95,7 +95,7 @@ def _place(doc: Article | Page) -> tuple:
     address and other addresses, its cluster, whether it is published, its media."""
     media = set(doc.body.media) | {i.src for i in getattr(doc, "images", ())}
     return (doc.url, doc.slug, getattr(doc, "cluster", None), getattr(doc, "id", None), doc.aliases, doc.draft,
-            sorted(media))
+            media)
 
 
 def content_path(config: SiteConfig, path: str) -> str | None:

@@ -207,6 +207,12 @@ class BuildCache:
             held = self._models[name] = (site, make())
         return held[1]
 
+    def forget_models(self) -> None:
+        """Let go of what :meth:`of_model` holds, once the build is done. The model's cached
+        bodies hold this cache (to read their HTML later): kept, the two would make a
+        cycle that only the cycle collector could free."""
+        self._models.clear()
+
     def take_uncached_times(self) -> dict[str, float]:
         out, self.uncached = self.uncached, {}
         return out

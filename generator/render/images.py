@@ -112,9 +112,11 @@ def picture(path: Path, rel: str) -> tuple[Picture, tuple[tuple[str, bytes], ...
     return None
 
 
-def prepare(site: Site) -> tuple[dict[str, Picture], dict[str, bytes]]:
-    """Every article image's :class:`Picture`, and the variant files to write."""
-    media = sorted({i.src for a in site.articles for i in a.images} | {m for a in site.articles for m in a.body.media})
+def prepare(site: Site, only: set[str] | None = None) -> tuple[dict[str, Picture], dict[str, bytes]]:
+    """Every article image's :class:`Picture`, and the variant files to write (of the
+    media files in *only*, when given: a page rendered alone needs its own)."""
+    media = {i.src for a in site.articles for i in a.images} | {m for a in site.articles for m in a.body.media}
+    media = sorted(media if only is None else media & only)
     pictures: dict[str, Picture] = {}
     files: dict[str, bytes] = {}
     for rel in media:

@@ -22,9 +22,10 @@ def install(env: jinja2.Environment, site: Site, cache: BuildCache | None = None
     return files
 
 
-def install_helpers(env: jinja2.Environment, site: Site) -> dict[str, bytes]:
-    """The template helpers of :func:`install` alone, with the image variants they point at."""
-    pictures, files = images.prepare(site)
+def install_helpers(env: jinja2.Environment, site: Site, media: set[str] | None = None) -> dict[str, bytes]:
+    """The template helpers of :func:`install` alone, with the image variants they point
+    at (for the media files in *media*, when given)."""
+    pictures, files = images.prepare(site, media)
     url = env.globals["url"]
     base_path = site.config.base_path
     env.globals["picture"] = pictures.get

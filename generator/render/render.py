@@ -261,15 +261,17 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files and k not in placed}, placed)
 
 
-def render_pages(site: Site, todo: list[Route], cache: BuildCache | None = None) -> dict[str, bytes]:
+def render_pages(site: Site, todo: list[Route], cache: BuildCache | None = None,
+                 media: set[str] | None = None) -> dict[str, bytes]:
     """Just the pages of *todo* (output path → bytes), in this process, made as
-    :func:`render_site` makes them; no other file. ``confsite serve`` shows an edited
+    :func:`render_site` makes them; no other file. *media*: the media files those pages
+    show, when known (the others are not looked at). ``confsite serve`` shows an edited
     document's own page with it while the whole site is built again."""
     cache = cache if cache is not None else BuildCache(None)
     env = environment(site.config, assets(template_dirs(site.config)), cache)
     env.globals["site"] = site
     env.globals["search_index"] = index_url(site)
-    outputs.install_helpers(env, site)
+    outputs.install_helpers(env, site, media)
     return {route.output: render_route(env, route, cache) for route in todo}
 
 
