@@ -22,7 +22,7 @@ from typing import Iterator
 
 import pytest
 
-from tools import _stop, free_port, require_binary
+from tools import free_port, require_binary, stop_process
 
 _SSHD_CONFIG = """\
 ListenAddress 127.0.0.1
@@ -167,9 +167,9 @@ def ssh_server() -> Iterator[SSHServer]:
         try:
             yield SSHServer(port, bare_port, user, home, base, host_pub)
         finally:
-            _stop(proc)
+            stop_process(proc)
     finally:
         if proc is not None and proc.poll() is None:
-            _stop(proc)
+            stop_process(proc)
         subprocess.run([userdel, user], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -251,12 +250,7 @@ def test_only_the_pages_an_edit_changed_are_reloaded(tmp_path):
 
         _run_apart(scenario)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        tools.stop_process(proc)
 
 
 def _run_apart(scenario) -> None:

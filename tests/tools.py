@@ -397,11 +397,11 @@ def nginx_server(root: str | os.PathLike[str], url_prefix: str = "/", extra_serv
                 yield f"http://127.0.0.1:{port}{prefix}"
                 return
             finally:
-                _stop(proc)
+                stop_process(proc)
         pytest.fail(f"nginx did not start:\n{last_error}", pytrace=False)
 
 
-def _stop(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
     """Stop a process started with start_new_session=True, and its children."""
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
