@@ -108,7 +108,9 @@ def test_edit_reload_break_and_recover(server, browser):
         overlay = page.locator("#confsite-errors")
         expect(overlay).to_be_visible(timeout=5000)
         expect(overlay).to_contain_text(f"content/{ARTICLE.as_posix()}")
-        assert page.evaluate("getComputedStyle(document.getElementById('confsite-errors')).position") == "fixed"
+        # Its stylesheet comes from the preview server, which may be busy with the whole build.
+        page.wait_for_function(
+            "getComputedStyle(document.getElementById('confsite-errors')).position === 'fixed'", timeout=5000)
         expect(page.locator("main")).to_contain_text("Sửa đổi thử nghiệm 7319")   # last good site underneath
         assert server["proc"].poll() is None
         reloads.wait(page, 3)
