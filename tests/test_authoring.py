@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tools
-from generator.commands.progress import Progress
+from generator.commands.progress import CACHED_STAGES, Progress
 from sitekit import PROGRESS
 
 
@@ -195,3 +195,15 @@ def test_progress_on_a_terminal_is_one_line_rewritten_then_cleared() -> None:
     assert "\n" not in out
     assert "\r\x1b[K[1/5] load" in out and "\r\x1b[K[4/5] render" in out
     assert out.endswith("\r\x1b[K")
+
+
+def test_progress_of_a_cached_build_counts_its_seven_stages_in_order() -> None:
+    # A build with its cache also looks for changes first and saves the cache last:
+    # the numbers still run 1, 2, 3 … under one total.
+    stream = io.StringIO()
+    with Progress(stream, live=False, quiet_for=0, stages=CACHED_STAGES) as progress:
+        for stage in CACHED_STAGES:
+            progress(stage)
+    labels = [ln.split(" … ")[0] for ln in stream.getvalue().splitlines()]
+    assert labels == ["[1/7] look for changes", "[2/7] load", "[3/7] validate", "[4/7] model",
+                      "[5/7] render", "[6/7] write", "[7/7] cache"]

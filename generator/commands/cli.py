@@ -10,7 +10,7 @@ from pathlib import Path
 from ..build import pipeline
 from ..core.errors import BuildFailed, Problem, Severity
 from ..core.messages import ENGLISH, LANGUAGES, N_, Num, Translator, choose_language, utf8_console
-from .progress import STAGES, Progress
+from .progress import CACHED_STAGES, STAGES, Progress
 from .textcli import argparse_in
 
 
@@ -42,7 +42,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         config = pipeline.configure(Path(args.content), Path(args.output), base_url=args.base_url, drafts=args.drafts)
         limit = config.limits.max_errors
-        with Progress(sys.stderr, tr=tr) as progress:
+        stages = STAGES if args.no_cache else CACHED_STAGES
+        with Progress(sys.stderr, stages=stages, tr=tr) as progress:
             result = pipeline.build(config, progress=progress, allow_removed=args.allow_removed,
                                     cache=not args.no_cache, jobs=args.jobs)
     except BuildFailed as exc:

@@ -15,9 +15,11 @@ from typing import TextIO
 from ..core.messages import ENGLISH, N_, Num, Translator
 
 STAGES = ("load", "validate", "model", "render", "write")
+# A build with its cache: first what changed since the last build, last the cache saved.
+CACHED_STAGES = ("check", *STAGES, "cache")
 # The stages' names as the progress line shows them.
 STAGE_NAMES = {"load": N_("load"), "validate": N_("validate"), "model": N_("model"), "render": N_("render"),
-               "write": N_("write"), "cache": N_("cache"), "check": N_("check")}
+               "write": N_("write"), "cache": N_("cache"), "check": N_("look for changes")}
 TICK_SECONDS = 0.2
 QUIET_SECONDS = 2.0
 
@@ -51,8 +53,9 @@ class Progress:
             self.stream.flush()
 
     def _label(self) -> str:
+        # A stage's number is its place among the stages expected, whichever ran before it.
         total = max(len(self.stages), self.count)
-        number = self.stages.index(self.stage) + 1 if self.stage in self.stages else self.count
+        number = self.stages.index(self.stage) + 1 if self.stage in self.stages else min(self.count, total)
         return self.tr(N_("[{number}/{total}] {stage} … {seconds} s", number=number, total=total,
                           stage=STAGE_NAMES.get(self.stage, self.stage),
                           seconds=Num(time.perf_counter() - self.started, 1)))
