@@ -175,6 +175,49 @@ def test_errors_of_the_edited_file_are_shown_at_once_as_the_whole_build_gives_th
     assert "Hội nghị đã đánh giá".encode() in preview.served(ARTICLE_PAGE)
 
 
+def _edited_during_the_next_build(preview: Preview, monkeypatch, path: Path, data: bytes) -> None:
+    """The next whole build reads the files, then *data* is saved to *path* and the
+    quick path sees it, while that build is still running."""
+    from generator.commands import serve
+
+    real = serve.pipeline.build
+
+    def build(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            path.write_bytes(data)
+            preview.quick([str(path)])
+    monkeypatch.setattr(serve.pipeline, "build", build)
+
+
+def test_a_whole_build_begun_before_an_edit_keeps_that_edits_errors(preview, monkeypatch):
+    path = preview.content / ARTICLE
+    good = path.read_bytes()
+    broken = good.replace(b"\ndate: 2019-12-10", b"\ndate: 2019-12-40", 1)
+    _edit(preview, ARTICLE, "## Kết quả nổi bật", "Một câu mới.\n\n## Kết quả nổi bật")
+    _settle()
+    _edited_during_the_next_build(preview, monkeypatch, path, broken)
+    assert preview.rebuild()            # it read the good file; the broken one came after
+    assert preview.state.failing, "the errors of the edit were lost to a build that began before it"
+    quick = _errors(preview)
+    assert {p.path for p in quick} == {preview.config().display(ARTICLE)}
+    monkeypatch.undo()
+    _settle()
+    assert not preview.rebuild()        # the build that saw the edit says the same
+    assert _errors(preview) == quick
+
+    # And the other way round: a build that read the broken file, the fix saved meanwhile.
+    fixed = good.replace("Hội nghị đánh giá".encode(), "Hội nghị đã đánh giá".encode(), 1)
+    _edited_during_the_next_build(preview, monkeypatch, path, fixed)
+    assert not preview.rebuild()
+    assert not preview.state.failing, "a build that began before the fix brought its errors back"
+    assert "Hội nghị đã đánh giá".encode() in preview.served(ARTICLE_PAGE)
+    monkeypatch.undo()
+    _settle()
+    assert preview.rebuild() and not preview.state.failing
+
+
 # -- a real server: which open pages are told to reload ------------------------------------
 
 async def _browser(live: int, url: str):

@@ -108,6 +108,10 @@ class Preview:
         # Pages made by the quick path (output path → (edit number, bytes)), shown instead
         # of the output's until a whole build begun after that edit is done.
         self.quick_pages: dict[str, tuple[int, bytes]] = {}
+        # The problems the quick path found in an edited file (its display path → (edit
+        # number, problems)): a whole build begun before that edit knows an older file,
+        # so these stand in for what it says of that file.
+        self.quick_problems: dict[str, tuple[int, list[Problem]]] = {}
         self.edits = 0
 
     def config(self) -> SiteConfig:
@@ -124,16 +128,19 @@ class Preview:
         with self.state.lock:
             self.edits += 1
             edit, last = self.edits, self.last
-        if last is None:
-            return [], False
-        try:
-            told = quick.own_page(last, paths)
-        except Exception:       # whatever it is, the whole build that follows reports it
-            return [], False
+        told = None
+        if last is not None:
+            try:
+                told = quick.own_page(last, paths)
+            except Exception:       # whatever it is, the whole build that follows reports it
+                told = None
         if told is None:
+            with self.state.lock:   # only a whole build can tell now, the next one
+                self.quick_problems.clear()
             return [], False
         with self.state.lock:
             before = self.state.problems
+            self.quick_problems[told.display] = (edit, list(told.problems))
             self.state.problems = [p for p in before if p.path != told.display] + list(told.problems)
             for path, data in told.pages.items():
                 self.quick_pages[path] = (edit, data)
@@ -168,16 +175,16 @@ class Preview:
             # A renamed article is the editor's work in progress here; `build` and `check` guard old URLs.
             result = pipeline.build(config, allow_removed=True)
         except BuildFailed as exc:
-            self._failed(exc.problems)
+            self._failed(exc.problems, edit)
             return False
         except Exception as exc:  # a half-saved file must never stop the preview
             self.log(traceback.format_exc().rstrip())
             self._failed([Problem(self._shown(), None, "", N_("the build stopped unexpectedly: {error}", error=repr(exc)),
-                                  N_("save the file again; if this stays, report it with the text above"))])
+                                  N_("save the file again; if this stays, report it with the text above"))], edit)
             return False
         with self.state.lock:
             self.state.base_path = config.base_path
-            self.state.problems = list(result.warnings)
+            self.state.problems = self._with_later_edits(list(result.warnings), edit)
             self.state.builds += 1
             if not result.noop and result.media is not None:
                 self.last = quick.LastBuild(config, result.site, result.media)
@@ -195,9 +202,16 @@ class Preview:
                     seconds=Num(time.perf_counter() - started)))
         return True
 
-    def _failed(self, problems: list[Problem]) -> None:
+    def _with_later_edits(self, problems: list[Problem], edit: int) -> list[Problem]:
+        """A whole build's *problems*, which saw the files as they were at edit number
+        *edit*, with what the quick path found in files edited since (the lock held)."""
+        self.quick_problems = {k: v for k, v in self.quick_problems.items() if v[0] > edit}
+        later = self.quick_problems
+        return [p for p in problems if p.path not in later] + [p for _, found in later.values() for p in found]
+
+    def _failed(self, problems: list[Problem], edit: int) -> None:
         with self.state.lock:
-            self.state.problems = list(problems)
+            self.state.problems = self._with_later_edits(list(problems), edit)
             self.state.builds += 1
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for p in errors[:20]:
