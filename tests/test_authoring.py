@@ -207,3 +207,20 @@ def test_progress_of_a_cached_build_counts_its_seven_stages_in_order() -> None:
     labels = [ln.split(" … ")[0] for ln in stream.getvalue().splitlines()]
     assert labels == ["[1/7] look for changes", "[2/7] load", "[3/7] validate", "[4/7] model",
                       "[5/7] render", "[6/7] write", "[7/7] cache"]
+
+
+def test_only_the_console_script_leaves_the_cycle_collector_off_after_a_build(work: Path, monkeypatch) -> None:
+    # `confsite build` ends its process after the build: no collection walks the model
+    # then. Called as a function (a test, a script), the collector is back on afterwards.
+    import gc
+
+    from generator.commands import cli
+
+    monkeypatch.chdir(work)
+    try:
+        assert cli.main(["build", "--lang", "en"]) == 0
+        assert gc.isenabled()
+        assert cli.main(["build", "--lang", "en"], exiting=True) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
