@@ -61,21 +61,36 @@ def _shown(site: Site, route: Route) -> Iterable[Article] | None:
     return site.articles
 
 
-def _lastmod(site: Site, route: Route) -> str | None:
-    if "article" in route.context:          # most entries: an article's own page
-        date = route.context["article"].date
-    elif "page" in route.context:
-        date = route.context["page"].date
+def _lastmod(site: Site, route: Route, of_unit: dict[str, ArticleDate | None]) -> str | None:
+    ctx = route.context
+    if "article" in ctx:          # most entries: an article's own page
+        date = ctx["article"].date
+    elif "page" in ctx:
+        date = ctx["page"].date
+    elif "unit" in ctx and not ({"articles", "groups", "cluster"} & ctx.keys()):
+        date = _unit_newest(ctx["unit"], of_unit)
+    elif "units" in ctx and not ({"articles", "groups", "cluster"} & ctx.keys()):
+        dates = [d for d in (_unit_newest(u, of_unit) for u in ctx["units"]) if d is not None]
+        date = max(dates, key=lambda d: d.sort_key) if dates else None
     else:
         shown = _shown(site, route)
         date = _newest(shown) if shown is not None else None
     return date.as_date().isoformat() if date else None
 
 
+def _unit_newest(unit: Unit, known: dict[str, ArticleDate | None]) -> ArticleDate | None:
+    """The newest of the articles a unit page shows, found once a sitemap (the units'
+    list shows every unit's articles again)."""
+    if unit.url not in known:
+        known[unit.url] = _newest(unit_articles(unit))
+    return known[unit.url]
+
+
 def entries(site: Site, routes: list[Route]) -> tuple[SitemapEntry, ...]:
     out = []
+    of_unit: dict[str, ArticleDate | None] = {}
     for r in routes:
         if r.template in EXCLUDED_TEMPLATES or not (r.url == "" or r.url.endswith("/")):
             continue
-        out.append(SitemapEntry(r.url, _lastmod(site, r)))
+        out.append(SitemapEntry(r.url, _lastmod(site, r, of_unit)))
     return tuple(sorted(out, key=lambda e: e.url))
