@@ -61,36 +61,53 @@ def _shown(site: Site, route: Route) -> Iterable[Article] | None:
     return site.articles
 
 
-def _lastmod(site: Site, route: Route, of_unit: dict[str, ArticleDate | None]) -> str | None:
+class _Newest:
+    """The newest article of what a listing shows, each unit's and each of the model's
+    own sequences (the site's, a cluster's: several pages show them) found once."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, ArticleDate | None] = {}
+        self.sequences: dict[int, tuple[tuple, ArticleDate | None]] = {}
+
+    def of_unit(self, unit: Unit) -> ArticleDate | None:
+        if unit.url not in self.units:
+            self.units[unit.url] = _newest(unit_articles(unit))
+        return self.units[unit.url]
+
+    def of(self, shown: Iterable[Article]) -> ArticleDate | None:
+        if not isinstance(shown, tuple):
+            return _newest(shown)
+        known = self.sequences.get(id(shown))     # the tuple is held here: its id stays its own
+        if known is None:
+            known = self.sequences[id(shown)] = (shown, _newest(shown))
+        return known[1]
+
+
+_LISTS = frozenset({"articles", "groups", "cluster"})
+
+
+def _lastmod(site: Site, route: Route, newest: _Newest) -> str | None:
     ctx = route.context
     if "article" in ctx:          # most entries: an article's own page
         date = ctx["article"].date
     elif "page" in ctx:
         date = ctx["page"].date
-    elif "unit" in ctx and not ({"articles", "groups", "cluster"} & ctx.keys()):
-        date = _unit_newest(ctx["unit"], of_unit)
-    elif "units" in ctx and not ({"articles", "groups", "cluster"} & ctx.keys()):
-        dates = [d for d in (_unit_newest(u, of_unit) for u in ctx["units"]) if d is not None]
+    elif "unit" in ctx and not _LISTS & ctx.keys():
+        date = newest.of_unit(ctx["unit"])
+    elif "units" in ctx and not _LISTS & ctx.keys():
+        dates = [d for d in (newest.of_unit(u) for u in ctx["units"]) if d is not None]
         date = max(dates, key=lambda d: d.sort_key) if dates else None
     else:
         shown = _shown(site, route)
-        date = _newest(shown) if shown is not None else None
+        date = newest.of(shown) if shown is not None else None
     return date.as_date().isoformat() if date else None
-
-
-def _unit_newest(unit: Unit, known: dict[str, ArticleDate | None]) -> ArticleDate | None:
-    """The newest of the articles a unit page shows, found once a sitemap (the units'
-    list shows every unit's articles again)."""
-    if unit.url not in known:
-        known[unit.url] = _newest(unit_articles(unit))
-    return known[unit.url]
 
 
 def entries(site: Site, routes: list[Route]) -> tuple[SitemapEntry, ...]:
     out = []
-    of_unit: dict[str, ArticleDate | None] = {}
+    newest = _Newest()
     for r in routes:
         if r.template in EXCLUDED_TEMPLATES or not (r.url == "" or r.url.endswith("/")):
             continue
-        out.append(SitemapEntry(r.url, _lastmod(site, r, of_unit)))
+        out.append(SitemapEntry(r.url, _lastmod(site, r, newest)))
     return tuple(sorted(out, key=lambda e: e.url))
