@@ -168,11 +168,18 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
                 raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
             rendered = Rendered({}, {}, _previous_manifest(output))
             return BuildResult(config, rendered, WriteStats(0, len(rendered.kept), 0), timings, True, None, last)
-    from . import permalinks
+    from . import kept, permalinks
 
-    loaded, site = _loaded_model(config, timings, progress, store, jobs)
-    media = loaded.media
-    del loaded          # its documents' text is not needed any more: not kept through the render
+    restored = None
+    if snap is not None:
+        with _timed(timings, "model", None):
+            restored = kept.restore(store, snap, config)
+    if restored is not None:
+        site, media = restored.site, restored.media
+    else:
+        loaded, site = _loaded_model(config, timings, progress, store, jobs)
+        media = loaded.media
+        del loaded          # its documents' text is not needed any more: not kept through the render
     lost = permalinks.check(site, allow_removed=allow_removed)
     if lost:
         raise BuildFailed(lost)
@@ -200,6 +207,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
                 if snap is not None:
                     warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
                     rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
+                    kept.save(store, snap, site, media, restored)
                 store.save()
     elif store.enabled:
         reuse.remember(None)

@@ -60,8 +60,9 @@ OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.recor
 
 def snapshot(config: SiteConfig, options: str) -> dict:
     """The stat of every input: ``files`` (a digest), ``own`` (the files a build writes
-    itself, e.g. the manifest of published addresses) and ``trusted`` (no file was saved
-    so recently that a second save in the same clock tick could go unseen)."""
+    itself, e.g. the manifest of published addresses), ``trusted`` (no file was saved
+    so recently that a second save in the same clock tick could go unseen) and ``lines``
+    (each file's stat, ``label:path:size:ctime:mtime:inode``: what changed, file by file)."""
     taken = time.time_ns()
     lines = [code_version(), options, repr(config)]
     own = []
@@ -74,7 +75,7 @@ def snapshot(config: SiteConfig, options: str) -> dict:
             lines.append(line)
             ctime, mtime = line.rsplit(":", 3)[1:3]
             trusted = trusted and settled(int(mtime), int(ctime), taken)
-    return {"files": digest("\n".join(lines)), "own": own, "trusted": trusted}
+    return {"files": digest("\n".join(lines)), "own": own, "trusted": trusted, "lines": lines[3:]}
 
 
 def after_own_write(snap: dict, config: SiteConfig) -> dict:

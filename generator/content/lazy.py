@@ -17,11 +17,14 @@ from .model import Body, Heading, _stored_body
 class LazyBody(Body):
     """A :class:`Body` whose HTML, headings and text are loaded when first asked for."""
 
-    def __init__(self, media: tuple[str, ...], fingerprint: str, load: Callable[[], Body]):
+    def __init__(self, media: tuple[str, ...], fingerprint: str, load: Callable[[], Body], *, key: str = "",
+                 source: str = ""):
         object.__setattr__(self, "media", media)
         object.__setattr__(self, "fingerprint", fingerprint)
         object.__setattr__(self, "_load", load)
         object.__setattr__(self, "_full", None)
+        object.__setattr__(self, "key", key)            # its entry in the cache's "bodies" table
+        object.__setattr__(self, "source", source)      # the document it is the body of
 
     def _body(self) -> Body:
         full = self.__dict__["_full"]

@@ -245,16 +245,30 @@ def _bodies(drafts: list[_Draft], speculative: list[tuple | _Known | None], conf
             key = _body_key(d.raw, config)
             cache.used("bodies", key)
             render = partial(_render_body, d.raw, config, loaded, documents)
-            results[i] = (LazyBody(*made.meta[0], partial(_cached_body, cache, key, render)), made.meta[1])
+            results[i] = (LazyBody(*made.meta[0], partial(_cached_body, cache, key, render), key=key,
+                                   source=d.raw.rel), made.meta[1])
         else:
-            results[i] = (made[0], made[1])     # type: ignore[index]
+            results[i] = (_keyed(made[0], cache, d, config), made[1])     # type: ignore[index]
     made_again = parallel.fork_map(lambda i: _render_body(drafts[i].raw, config, loaded, documents), again, jobs,
                                    cache=cache)
     for i, made in zip(again, made_again):
-        results[i] = (made[0], made[1])
         if cache is not None and cache.enabled:
             _remember_body(cache, _body_key(drafts[i].raw, config), made)
+        results[i] = (_keyed(made[0], cache, drafts[i], config), made[1])
     return results
+
+
+def _keyed(body: Body, cache: BuildCache | None, d: _Draft, config: SiteConfig) -> Body:
+    """A body rendered in this build and now in the cache, as the cache's entry it is:
+    a :class:`LazyBody` already loaded, knowing its key (the model a build keeps for the
+    next, ``build/kept.py``, holds such bodies as their keys)."""
+    if cache is None or not cache.enabled:
+        return body
+    key = _body_key(d.raw, config)
+    keyed = LazyBody(body.media, body.fingerprint, partial(_cached_body, cache, key, lambda: (body,)), key=key,
+                     source=d.raw.rel)
+    object.__setattr__(keyed, "_full", body)
+    return keyed
 
 
 def _cached_body(cache: BuildCache, key: str, render) -> Body:

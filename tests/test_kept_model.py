@@ -1,0 +1,128 @@
+"""The model kept between builds (``build/kept.py``): an edit of documents' text alone
+is built from the last build's model, and the site is the one a clean build makes.
+
+Every scenario compares the output, byte for byte, with a clean build (``--no-cache``)
+of the same content, and says whether the kept model was used: a build that used it
+loads and validates nothing (no ``load`` or ``validate`` stage in its timings).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import pipeline
+from sitekit import build, copy_fixture, errors, tree_bytes
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = "reports/bac-bo/tong-ket-2019.md"
+OTHER = "reports/tay-nguyen/trien-khai-2023.md"
+
+
+def _age(root: Path) -> None:
+    """Files saved a while ago, as an editor's are: a build trusts their stat (and keeps
+    its model) only past the window where a second save could leave the stat as it was."""
+    time.sleep(0.15)
+
+
+def _append(root: Path, rel: str, text: str) -> None:
+    with (root / rel).open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _replace(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = copy_fixture("basic", tmp_path / "content")
+    config = pipeline.configure(root, tmp_path / "site")
+    _age(root)
+    pipeline.build(config)
+
+    def rebuild() -> pipeline.BuildResult:
+        """Build after an edit; then the output must be a clean build's."""
+        _age(root)
+        result = pipeline.build(config)
+        code, _, err = build(root, tmp_path / "clean", "--no-cache")
+        assert code == 0, err
+        assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "clean")
+        return result
+
+    return root, config, rebuild
+
+
+def _kept(result: pipeline.BuildResult) -> bool:
+    return "load" not in result.timings and "validate" not in result.timings
+
+
+def test_text_edits_are_built_from_the_kept_model(site):
+    root, _, rebuild = site
+    _append(root, ARTICLE, "\nMột câu mới trong thân bài.\n")
+    first = rebuild()
+    assert _kept(first)
+    page = next(a for a in first.site.articles if a.source == ARTICLE).url + "index.html"
+    assert "Một câu mới trong thân bài." in (root.parent / "site" / page).read_text("utf-8")
+
+    # Another edit, of another article, on top: the first one's text stays.
+    _replace(root, OTHER, "\n---\n", "\n---\nĐoạn mở đầu viết thêm.\n\n")
+    second = rebuild()
+    assert _kept(second)
+    assert "Một câu mới trong thân bài." in (root.parent / "site" / page).read_text("utf-8")
+
+    # The same article again, a link to another report now in its text.
+    _append(root, ARTICLE, "\nXem [bài triển khai](../tay-nguyen/trien-khai-2023.md).\n")
+    assert _kept(rebuild())
+
+
+@pytest.mark.parametrize("change", [
+    ("the date", lambda root: _replace(root, ARTICLE, "date: 2019-12-10", "date: 2019-12-11")),
+    ("an image in the text", lambda root: _append(root, ARTICLE, "\n![Ảnh](/media/anh-hoi-nghi-2.png)\n")),
+    ("a new article", lambda root: (root / "reports/tin/moi.md").write_text(
+        "---\ntitle: Tin mới\ndate: 2024-01-05\n---\nNội dung.\n", "utf-8")),
+    ("the clusters", lambda root: _append(root, "clusters.yaml", "\n")),
+])
+def test_other_edits_make_the_model_whole(site, change):
+    root, _, rebuild = site
+    if change[0] == "an image in the text":
+        (root / "media/anh-hoi-nghi-2.png").write_bytes((root / "media/anh-hoi-nghi.png").read_bytes())
+    change[1](root)
+    assert not _kept(rebuild())
+    # And the model kept by that build serves the next text edit.
+    _append(root, ARTICLE, "\nThêm một câu.\n")
+    assert _kept(rebuild())
+
+
+def test_an_edit_with_an_error_fails_as_a_whole_build_does(site, tmp_path):
+    root, config, rebuild = site
+    _append(root, ARTICLE, "\nXem [bài không có](khong-co.md).\n")
+    _age(root)
+    code, _, err = build(root, tmp_path / "site")
+    clean_code, _, clean_err = build(root, tmp_path / "clean", "--no-cache")
+    assert code == clean_code == 1
+    assert errors(err) == errors(clean_err) and "khong-co.md" in err
+    _replace(root, ARTICLE, "khong-co.md", "so-ket-2022.md")
+    rebuild()
+
+
+def test_a_damaged_kept_model_or_a_missing_body_is_no_crash(site, tmp_path):
+    root, _, rebuild = site
+    kept = tmp_path / ".confsite-cache/site/model.pickle"
+    assert kept.is_file()
+    kept.write_bytes(kept.read_bytes()[: kept.stat().st_size // 2])
+    _append(root, ARTICLE, "\nCâu thứ nhất.\n")
+    assert not _kept(rebuild())
+    # The cached bodies gone: the kept model's bodies are made again from their files.
+    for shard in (tmp_path / ".confsite-cache/site/bodies").iterdir():
+        shard.unlink()
+    _append(root, OTHER, "\nCâu thứ hai.\n")
+    result = rebuild()
+    assert _kept(result)
+    for article in result.site.articles:
+        assert article.body.html      # every body readable, from the cache or from its file
