@@ -138,14 +138,14 @@ def main() -> None:
             runs.append(build(content, work))
     finally:
         article.write_bytes(original)
-    timings = {k: min(r["timings"].get(k, 0.0) for r in runs) for k in runs[0]["timings"]}
+    timings = {k: min(r["timings"].get(k, 0.0) for r in runs) for k in {k for r in runs for k in r["timings"]}}
     floors = {k: min(r["floors"][k] for r in runs) for k in runs[0]["floors"]}
     build_s = min(r["build"] for r in runs)
     last = runs[-1]
     rows = [
         ("start (interpreter, imports)", floors["start"], floors["start"], "imports alone"),
         ("look for changes", timings.get("check", 0), floors["stat"], "walk + one stat a file"),
-        ("load + validate + model", timings["load"] + timings["validate"] + timings["model"],
+        ("load + validate + model", timings.get("load", 0) + timings.get("validate", 0) + timings["model"],
          floors["model_pickle"], f"the model as one pickle ({last['model_pickle_mb']:.0f} MB)"),
         ("  of which cache reads", floors["cache_reads"], floors["cache_reads"],
          f"{last['cache_files']} cache files unpickled"),

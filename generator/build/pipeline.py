@@ -65,7 +65,8 @@ class BuildResult:
 
     @property
     def page_count(self) -> int:
-        return sum(1 for p in self.rendered.outputs if p.endswith(".html"))
+        r = self.rendered
+        return sum(1 for p in {*r.files, *r.placed, *r.copies, *r.kept} if p.endswith(".html"))
 
 
 Progress = Callable[[str], None]
