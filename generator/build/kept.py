@@ -35,8 +35,10 @@ from ..content.load import MARKDOWN_SUFFIXES, MediaFile, read_document
 from ..content.model import Article, Body, Page
 from ..content.validate import validate_document
 from ..core.config import SiteConfig
+from ..core.hashing import digest
 from ..core.slugs import nfc
-from ..render.signatures import card
+from ..render.route_type import Route
+from ..render.signatures import Signer, card, signer_of
 from ..site.sitemodel import Site
 
 FILE = "model.pickle"
@@ -87,6 +89,8 @@ class Restored:
     media: dict[str, MediaFile]
     token: str                              # names the kept model's file (see :func:`save`)
     edits: dict[str, tuple[Body, str]]      # document → its new body and file digest, since the model was kept
+    routes: list[Route]                     # the site's routes: they show the documents, not their text
+    signer: Signer                          # the documents' digests, the edited ones made again
 
 
 def _paths(cache: BuildCache) -> tuple[Path, Path] | None:
@@ -113,7 +117,8 @@ def _dump(path: Path, *parts: object) -> None:
         path.unlink(missing_ok=True)
 
 
-def save(cache: BuildCache, snap: dict, site: Site, media: dict[str, MediaFile], restored: Restored | None) -> None:
+def save(cache: BuildCache, snap: dict, site: Site, media: dict[str, MediaFile], restored: Restored | None,
+         routes: list[Route]) -> None:
     """Keep *site*, made from the inputs *snap* saw, for the next build; or forget the kept
     one, when *snap* cannot be trusted. A model brought up to date from the kept one
     writes only its edits (a few bodies, ``model-edits.pickle``) beside it: pickling the
@@ -132,7 +137,8 @@ def save(cache: BuildCache, snap: dict, site: Site, media: dict[str, MediaFile],
     edits.unlink(missing_ok=True)
     # What it was made from first: the next build reads on only when that matches.
     _dump(model, {"version": code_version(), "config": repr(site.config), "lines": snap["lines"],
-                  "token": os.urandom(8).hex()}, (media, site))
+                  "token": os.urandom(8).hex()},
+          (media, site, routes, signer_of(site, cache).state()))
 
 
 def _changed(before: list[str], now: list[str]) -> list[str] | None:
@@ -179,10 +185,10 @@ def restore(cache: BuildCache, snap: dict, config: SiteConfig) -> Restored | Non
             changed = _changed(since["lines"], snap["lines"])
             if changed is None:
                 return None
-            media, site = reader.load()
+            media, site, routes, signed = reader.load()
     except Exception:       # none kept, or truncated, foreign, from other code
         return None
-    if not isinstance(site, Site) or not isinstance(media, dict):
+    if not isinstance(site, Site) or not isinstance(media, dict) or not isinstance(routes, list):
         return None
     documents = {d.source: d for d in (*site.articles, *site.pages)}
     addresses = {k: d.url for k, d in documents.items()}
@@ -209,7 +215,13 @@ def restore(cache: BuildCache, snap: dict, config: SiteConfig) -> Restored | Non
             return None
         object.__setattr__(doc, "body", body)
         object.__setattr__(doc, "digest", file_digest)
-    return Restored(site, media, made_from["token"], edits)
+    # The page signer: the kept model's, with the digests of the documents edited since.
+    signer = Signer.restored({**signed, "all": {}})
+    if not set(edits) <= signer.cards.keys():
+        return None
+    signer.full = {**signer.full, **{rel: digest(signer.cards[rel], body.fingerprint) for rel, (body, _) in edits.items()}}
+    cache.of_model("signer", site, lambda: signer)
+    return Restored(site, media, made_from["token"], edits, routes, signer)
 
 
 def _same_but_text(doc: Article | Page, old: Article | Page) -> bool:

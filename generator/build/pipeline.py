@@ -175,8 +175,9 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     if snap is not None:
         with _timed(timings, "model", None):
             restored = kept.restore(store, snap, config)
+    listed = None       # the site's routes, when the kept model has them
     if restored is not None:
-        site, media = restored.site, restored.media
+        site, media, listed = restored.site, restored.media, restored.routes
     else:
         loaded, site = _loaded_model(config, timings, progress, store, jobs)
         media = loaded.media
@@ -191,11 +192,11 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             # The output is locked and a staging folder made before rendering, so that the
             # render workers place each page there themselves: no page travels back.
             with staged(config.output_dir, protected=(config.content_dir,)) as staging:
-                rendered = _render(site, reuse, jobs, store, timings, progress, staging.put, index)
+                rendered, listed = _render(site, reuse, jobs, store, timings, progress, staging.put, index, listed)
                 with _timed(timings, "write", progress):
                     written = staging.finish(rendered)
         else:
-            rendered = _render(site, reuse, jobs, store, timings, progress, None, index)
+            rendered, listed = _render(site, reuse, jobs, store, timings, progress, None, index, listed)
     except WriteError as exc:
         raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
     if write:
@@ -208,7 +209,7 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
                 if snap is not None:
                     warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
                     rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
-                    kept.save(store, snap, site, media, restored)
+                    kept.save(store, snap, site, media, restored, listed)
                 store.save()
     elif store.enabled:
         reuse.remember(None)
@@ -218,13 +219,17 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
 
 
 def _render(site: Site, reuse: rebuild.PageReuse, jobs: int | None, store: BuildCache, timings: dict[str, float],
-            progress: Progress | None, place: Callable[[str, bytes], str] | None, index: bool) -> Rendered:
+            progress: Progress | None, place: Callable[[str, bytes], str] | None, index: bool,
+            listed: list | None) -> tuple[Rendered, list]:
+    """The site rendered, and its routes (*listed*, or listed here)."""
     from ..render.render import RenderError, render_site
+    from ..render.routes import routes
 
     with _timed(timings, "render", progress):
         try:
+            listed = listed if listed is not None else routes(site, store)
             rendered = render_site(site, reuse=reuse, jobs=jobs, cache=store, place=place, index=index,
-                                   previous=reuse.previous_files)
+                                   previous=reuse.previous_files, listed=listed)
         except RenderError as exc:
             raise BuildFailed([Problem(exc.template, exc.line, "template",
                                        N_("while making /{url}: {error}", url=exc.url, error=exc.message),
@@ -235,7 +240,7 @@ def _render(site: Site, reuse: rebuild.PageReuse, jobs: int | None, store: Build
     for name in MEMO_STAGES:
         if name in spent:
             timings[name] = spent[name]
-    return rendered
+    return rendered, listed
 
 
 def configure(content: Path, output: Path, *, base_url: str | None = None, drafts: bool = False,

@@ -44,15 +44,18 @@ if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or th
 # -- the no-op check --------------------------------------------------------------------
 
 def _stat_lines(root: Path, label: str) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames.sort()
+        # The folder inside *root*, as os.path.relpath would give it (without its cost a file).
+        inside = os.path.relpath(dirpath, top)
+        prefix = f"{label}:" if inside == os.curdir else f"{label}:{inside}{os.sep}"
         for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
             try:
-                st = os.stat(full)
+                st = os.stat(os.path.join(dirpath, name))
             except OSError:
                 continue
-            yield f"{label}:{os.path.relpath(full, root)}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}"
+            yield f"{prefix}{name}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.record)
@@ -257,30 +260,42 @@ class PageReuse:
             then = Signer.restored(before_state) if isinstance(before_state, dict) else None
         except (KeyError, TypeError, ValueError):
             then = None
-        same = signer.same_as(then) if then is not None else None
+        found = signer.changes(then) if then is not None else None
+        templates, tokens = found if found is not None else (set(), set())
+        everything: dict[str, bool] = {}      # "*" and "cards": the same digest as then? (asked once)
+
+        def same_everything(token: str) -> bool:
+            if token not in everything:
+                everything[token] = then is not None and signer.same_token(then, token)
+            return everything[token]
         kept = {}
         previous, previous_files = self.previous, self.previous_files
+        signatures, shapes, sign, checked = self.signatures, self.shapes, signer.sign, self.output is not None
         for r in todo:
             output = r.output
             before = previous.get(output)
             shape = None
-            if len(r.deps) == 1:
-                token, = r.deps
-                shape = (r.template, token, r.url == output)
-            if (shape is not None and same is not None and before is not None and len(before) == 3
-                    and before[2] == shape and same(r.template, shape[1])):
+            deps = r.deps
+            if len(deps) == 1:
+                token, = deps
+                template = r.template
+                shape = (template, token, r.url == output)
+            # A one-token route signed by an unchanged signer as it was: its signature stands.
+            if (shape is not None and found is not None and before is not None and len(before) == 3
+                    and before[2] == shape and template not in templates and token not in tokens
+                    and (token != "*" and token != "cards" or same_everything(token))):
                 sig = before[0]
             else:
-                sig = signer.sign(r)
-            self.signatures[output] = sig
-            self.shapes[output] = shape
+                sig = sign(r)
+            signatures[output] = sig
+            shapes[output] = shape
             # Kept only when the file in the output is the very one this signature made.
             if before is None:
                 continue
-            if self.output is None:
+            if not checked:
                 if (before[0], before[1]) == (sig, None):
                     kept[output] = ""
-            elif (before[0], before[1]) == (sig, previous_files.get(output)):
+            elif before[0] == sig and before[1] == previous_files.get(output):
                 kept[output] = before[1]
         return kept
 

@@ -199,7 +199,7 @@ def _bytecode_cache(cache: BuildCache) -> jinja2.BytecodeCache:
 def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reuse: Reuse | None = None,
                 jobs: int | None = 1, cache: BuildCache | None = None,
                 place: Callable[[str, bytes], str] | None = None, index: bool = True,
-                previous: dict[str, str] | None = None) -> Rendered:
+                previous: dict[str, str] | None = None, listed: list[Route] | None = None) -> Rendered:
     """Render every route of *site* (or those *only* accepts) and list the files to copy.
 
     *reuse* names the routes whose previous output still stands (output path → digest);
@@ -211,6 +211,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     the search index out (``confsite check``: it cannot fail, and nobody reads it there).
     *previous* is the manifest of the output built before (path → digest): the files of
     the search index it holds already (their names are their bytes) are kept, not made.
+    *listed* are the site's routes when the caller has them (``routes(site, cache)``).
     """
     cache = cache if cache is not None else BuildCache(None)
     config = site.config
@@ -235,7 +236,8 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
     index_job = parallel.fork_call(index_files, jobs, cache) if want_index else None
     try:
         files.update(outputs.install(env, site, cache))
-        todo = [r for r in routes(site, cache) if only is None or only(r)]
+        listed = listed if listed is not None else routes(site, cache)
+        todo = [r for r in listed if only is None or only(r)]
         kept = reuse(env, theme_assets, todo) if reuse is not None else {}
         todo = [r for r in todo if r.output not in kept]
         index: dict[str, bytes | str] = {}

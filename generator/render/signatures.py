@@ -8,7 +8,7 @@ by ``listing_digest``.
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..cache.cache import BuildCache, code_version
 from ..core.hashing import digest
@@ -116,25 +116,24 @@ class Signer:
         signer._sets = {}
         return signer
 
-    def same_as(self, other: Signer) -> Callable[[str, str], bool]:
-        """``same(template, token)``: whether a route made with *template* whose deps are
-        *token* alone is signed by this signer as by *other* (given the same URL): the
-        same site-wide digest, template digest and value of the token."""
+    def same_token(self, other: Signer, token: str) -> bool:
+        """Whether *token* has the same digest for this signer as for *other*."""
+        return self._token(token) == other._token(token)
+
+    def changes(self, other: Signer) -> tuple[set[str], set[str]] | None:
+        """What this signer signs otherwise than *other*: the templates, and the tokens
+        (of documents' content, ``card:`` of their cards) whose digests differ; the two
+        tokens of everything, ``*`` and ``cards``, are compared by :meth:`same_token`. None
+        when the site-wide digest differs (every page is signed otherwise)."""
         if self.site_digest != other.site_digest:
-            return lambda template, token: False
-        templates = {t: self.templates.get(t, "") == other.templates.get(t, "")
-                     for t in {*self.templates, *other.templates}}
+            return None
+        templates = {t for t in {*self.templates, *other.templates}
+                     if self.templates.get(t, "") != other.templates.get(t, "")}
         # The tokens whose value differs: of documents, of cards; any other token but the
         # two of everything is a value of its own.
-        full = {s for s in {*self.full, *other.full} if self.full.get(s, s) != other.full.get(s, s)}
-        cards = {"card:" + s for s in {*self.cards, *other.cards}
-                 if self.cards.get(s, "missing") != other.cards.get(s, "missing")}
-
-        def same(template: str, token: str) -> bool:
-            if not templates.get(template, True):      # a template neither knows: "" for both
-                return False
-            if token == "*" or token == "cards":
-                return self._token(token) == other._token(token)
-            return token not in cards if token.startswith("card:") else token not in full
-
-        return same
+        mine, theirs = self.full, other.full
+        tokens = {s for s, v in mine.items() if theirs.get(s, s) != v} | (theirs.keys() - mine.keys())
+        mine, theirs = self.cards, other.cards
+        tokens |= {"card:" + s for s, v in mine.items() if theirs.get(s, "missing") != v}
+        tokens |= {"card:" + s for s in theirs.keys() - mine.keys()}
+        return templates, tokens
