@@ -126,3 +126,12 @@ def test_a_damaged_kept_model_or_a_missing_body_is_no_crash(site, tmp_path):
     assert _kept(result)
     for article in result.site.articles:
         assert article.body.html      # every body readable, from the cache or from its file
+
+
+def test_the_output_removed_meanwhile_is_made_whole_again(site, tmp_path):
+    import shutil
+
+    root, _, rebuild = site
+    shutil.rmtree(tmp_path / "site")
+    _append(root, ARTICLE, "\nCâu viết sau khi thư mục đầu ra bị xoá.\n")
+    assert _kept(rebuild())

@@ -296,6 +296,38 @@ def test_only_the_pages_an_edit_changed_are_reloaded(tmp_path):
         tools.stop_process(proc)
 
 
+def test_a_page_that_missed_a_reload_is_reloaded_when_it_connects(tmp_path):
+    # A page loaded just before an edit's reload went out, whose livereload connection
+    # opens just after, would show the old page (or old errors) until the next change.
+    root = copy_fixture("basic", tmp_path / "content")
+    port, live = tools.free_port(), tools.free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", "serve", "--content", str(root),
+                                 "--port", str(port), "--livereload-port", str(live)], cwd=tmp_path,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        tools.wait_for_port(port, timeout=60, proc=proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
+            base = r.url
+        article = base + ARTICLE_PAGE.removesuffix("index.html")
+
+        async def scenario() -> None:
+            assert "Hội nghị đánh giá" in _get(article)         # loaded, not yet connected
+            _settle()
+            _edit_file(root / ARTICLE, "Hội nghị đánh giá", "Hội nghị đã đánh giá")
+            await _wait_for_build(log, 2)                       # the reloads went out meanwhile
+            late = await _browser(live, article)
+            assert await _reloads(late, 3) == 1
+            assert "Hội nghị đã đánh giá" in _get(article)      # what the reload loads
+            again = await _browser(live, article)
+            assert await _reloads(again, 0.5) == 0              # loaded after the reloads: as it is
+
+        _run_apart(scenario)
+    finally:
+        tools.stop_process(proc)
+
+
 def _run_apart(scenario) -> None:
     """asyncio.run(scenario()) in a thread of its own: a browser test before this one may
     have left an event loop running in this thread (Playwright's)."""

@@ -1,12 +1,14 @@
 """The site model kept between builds, for edits of documents' text alone.
 
-Loading every document and making the model again from the cache is most of a
+Loading every document and making the model again from the cache was most of a
 one-article rebuild on a large archive (about 2 of its 4 seconds at 10,000 articles),
 though the commonest edit, a sentence corrected in a report, changes nothing the model
 makes of the other documents. So a build that wrote the site keeps its model in the
-cache folder (``model.pickle``: bodies stand there as their cache keys), with the stat
-of every input file it was made from. The next build takes it instead of loading and
-validating everything when:
+cache folder (``model.pickle``: bodies stand there as their cache keys), with the site's
+routes (which pages there are and what each is made from: an edit of text changes
+none), its documents' digests (the page signer's) and the stat of every input file it
+was made from. The next build takes it instead of loading and validating everything
+when:
 
 * the code, the settings and the set of input files are the same, and the only files
   changed are documents (``.md``), a few of them;
@@ -14,11 +16,13 @@ validating everything when:
   one), and differs from the document kept only in its text: every field, its address
   and its media as they were (``signatures.card`` and the body's media).
 
-Then the kept documents take the new bodies, and the build goes on as after a whole
-model (signatures tell which pages to make again). Anything else, and anything
-unexpected in the kept file, is a whole model made as usual: the result is the same
-either way (``tests/test_kept_model.py``, and ``make bench``'s one-edit build compared
-with a clean build).
+Then the kept documents take the new bodies (and the signer their new digests), and
+the build goes on as after a whole model (signatures tell which pages to make again).
+Such a build writes only its edits beside the kept model (``model-edits.pickle``), not
+the whole model again. Anything else, and anything unexpected in the kept file, is a
+whole model made as usual: the result is the same either way
+(``tests/test_kept_model.py``, and ``make bench``'s one-edit build compared with a
+clean build).
 """
 from __future__ import annotations
 
@@ -89,7 +93,7 @@ class Restored:
     media: dict[str, MediaFile]
     token: str                              # names the kept model's file (see :func:`save`)
     edits: dict[str, tuple[Body, str]]      # document → its new body and file digest, since the model was kept
-    routes: list[Route]                     # the site's routes: they show the documents, not their text
+    routes: list[Route]                     # the site's routes: an edit of text changes none
     signer: Signer                          # the documents' digests, the edited ones made again
 
 

@@ -113,6 +113,11 @@ class Preview:
         # so these stand in for what it says of that file.
         self.quick_problems: dict[str, tuple[int, list[Problem]]] = {}
         self.edits = 0
+        # In the server's loop only: how many times open pages were told to reload, and
+        # for each page (output path) that count when it was last served. A page loaded
+        # before a reload and connected after it missed it (see Browser.on_message).
+        self.reloads = 0
+        self.seen: dict[str, int] = {}
 
     def config(self) -> SiteConfig:
         production = pipeline.configure(self.content, self.output, drafts=True, require_base_url=False)
@@ -419,15 +424,15 @@ def _document(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in (".md", ".markdown")
 
 
-def reload_browsers(which: Callable[[str | None], bool]) -> None:
+RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
+
+
+def reload_browsers(preview: Preview, which: Callable[[str | None], bool]) -> None:
     """Tell each open page for which *which(its output path)* holds to reload (in the loop's thread)."""
-    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": True}
+    preview.reloads += 1
     for browser in Browser.showing():
         if which(browser.page):
-            try:
-                browser.write_message(message)
-            except Exception:       # a page closed meanwhile
-                LiveReloadHandler.waiters.discard(browser)
+            browser.reload()
 
 
 class Browser(LiveReloadHandler):
@@ -447,6 +452,16 @@ class Browser(LiveReloadHandler):
             return
         if isinstance(said, dict) and said.get("command") == "info" and isinstance(said.get("url"), str):
             self.page = self.preview.page_of(said["url"])
+            # Loaded before the last reload was sent, connected after it: it shows what was.
+            seen = self.preview.seen.get(self.page) if self.page is not None else None
+            if seen is not None and seen < self.preview.reloads:
+                self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.write_message(RELOAD)
+        except Exception:       # a page closed meanwhile
+            LiveReloadHandler.waiters.discard(self)
 
     @staticmethod
     def showing() -> list[Browser]:
@@ -486,9 +501,9 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             log(N_("changed: {files}", files=shown))
             made, problems = preview.quick(paths)
             if problems:    # the overlay shows the edited file's errors, or no longer does
-                loop.add_callback(reload_browsers, lambda page: True)
+                loop.add_callback(reload_browsers, preview, lambda page: True)
             elif made:      # the edited page at once, to the browsers that show it
-                loop.add_callback(reload_browsers, lambda page: page is None or page in made)
+                loop.add_callback(reload_browsers, preview, lambda page: page is None or page in made)
             builder.want(paths)
 
         def built(paths: list[str]) -> None:
@@ -499,7 +514,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, livereload_p
             preview.rebuild()
             with preview.state.lock:
                 everything = preview.state.problems != problems or not all(_document(p) for p in paths)
-            loop.add_callback(reload_browsers, lambda page: everything or page not in shown
+            loop.add_callback(reload_browsers, preview, lambda page: everything or page not in shown
                               or preview.served(page) != shown[page])
 
         site_app = web.Application([
@@ -574,6 +589,7 @@ class SiteHandler(web.RequestHandler):
             self.redirect(base) if path == "/" else self._missing(base, problems, failing)
             return
         rel = path[len(base):]
+        self.preview.seen[_output_path(rel)] = self.preview.reloads     # what it shows is as of now
         with state.lock:
             made = self.preview.quick_pages.get(_output_path(rel))
         if made is not None:        # the quick path's page, until the whole build has it
