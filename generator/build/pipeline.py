@@ -199,6 +199,8 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             rendered, listed = _render(site, reuse, jobs, store, timings, progress, None, index, listed)
     except WriteError as exc:
         raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
+    if not (write and store.enabled):
+        listed = None       # kept with the model only: not held through the rest of the build
     if write:
         if (not config.drafts and permalinks.records(config.output_dir, config.content_dir)
                 and permalinks.record(site) and snap is not None):
