@@ -9,6 +9,7 @@ to the whole build, and drive a real server to see which open pages are told to 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import subprocess
@@ -259,16 +260,8 @@ async def _wait_for_build(log: Path, count: int) -> None:
 
 def test_only_the_pages_an_edit_changed_are_reloaded(tmp_path):
     root = copy_fixture("basic", tmp_path / "content")
-    port, live = tools.free_port(), tools.free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", "serve", "--content", str(root),
-                                 "--port", str(port), "--livereload-port", str(live)], cwd=tmp_path,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        tools.wait_for_port(port, timeout=60, proc=proc)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
-            base = r.url
+    with _serving(root, log) as (base, live):
         article = base + ARTICLE_PAGE.removesuffix("index.html")
 
         async def scenario() -> None:
@@ -292,24 +285,14 @@ def test_only_the_pages_an_edit_changed_are_reloaded(tmp_path):
             assert "Hội nghị tổng kết thi đua năm 2019 Cụm Bắc Bộ" in _get(base + "nam/2019/")
 
         _run_apart(scenario)
-    finally:
-        tools.stop_process(proc)
 
 
 def test_a_page_that_missed_a_reload_is_reloaded_when_it_connects(tmp_path):
     # A page loaded just before an edit's reload went out, whose livereload connection
     # opens just after, would show the old page (or old errors) until the next change.
     root = copy_fixture("basic", tmp_path / "content")
-    port, live = tools.free_port(), tools.free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", "serve", "--content", str(root),
-                                 "--port", str(port), "--livereload-port", str(live)], cwd=tmp_path,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        tools.wait_for_port(port, timeout=60, proc=proc)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
-            base = r.url
+    with _serving(root, log) as (base, live):
         article = base + ARTICLE_PAGE.removesuffix("index.html")
 
         async def scenario() -> None:
@@ -324,6 +307,22 @@ def test_a_page_that_missed_a_reload_is_reloaded_when_it_connects(tmp_path):
             assert await _reloads(again, 0.5) == 0              # loaded after the reloads: as it is
 
         _run_apart(scenario)
+
+
+@contextlib.contextmanager
+def _serving(root: Path, log: Path):
+    """``confsite serve`` on *root* in a process of its own: (the site's address, the
+    livereload port), its output in *log*."""
+    port, live = tools.free_port(), tools.free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", "serve", "--content", str(root),
+                                 "--port", str(port), "--livereload-port", str(live)], cwd=log.parent,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        tools.wait_for_port(port, timeout=60, proc=proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
+            base = r.url
+        yield base, live
     finally:
         tools.stop_process(proc)
 
