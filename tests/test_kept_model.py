@@ -135,3 +135,29 @@ def test_the_output_removed_meanwhile_is_made_whole_again(site, tmp_path):
     shutil.rmtree(tmp_path / "site")
     _append(root, ARTICLE, "\nCâu viết sau khi thư mục đầu ra bị xoá.\n")
     assert _kept(rebuild())
+
+
+def test_a_kept_body_that_cannot_be_made_again_is_an_error_not_a_crash(site, tmp_path, monkeypatch):
+    # Its cache entry gone, and its file broken while the site was being built (as if):
+    # the build stops with an editor's message.
+    from generator.build import kept, rebuild
+    from generator.cache.cache import BuildCache
+    from generator.core.errors import BuildFailed
+
+    root, config, _ = site
+    for shard in (tmp_path / ".confsite-cache/site/bodies").iterdir():
+        shard.unlink()
+    _append(root, OTHER, "\nMột câu.\n")
+    _age(root)
+    monkeypatch.setattr(kept, "validate_document", lambda *args: (None, ()))
+    restored = kept.restore(BuildCache.for_config(config), rebuild.snapshot(config, ""), config)
+    assert restored is None      # the edited file itself is checked first: a whole model then
+    monkeypatch.undo()
+    restored = kept.restore(BuildCache.for_config(config), rebuild.snapshot(config, ""), config)
+    assert restored is not None
+    monkeypatch.setattr(kept, "validate_document", lambda *args: (None, ()))
+    unread = next(a for a in restored.site.articles if a.source == ARTICLE)
+    with pytest.raises(BuildFailed) as failed:
+        unread.body.html
+    [problem] = failed.value.problems
+    assert problem.path.endswith(ARTICLE) and problem.message == "changed while the site was being built"

@@ -39,7 +39,9 @@ from ..content.load import MARKDOWN_SUFFIXES, MediaFile, read_document
 from ..content.model import Article, Body, Page
 from ..content.validate import validate_document
 from ..core.config import SiteConfig
+from ..core.errors import BuildFailed, Problem
 from ..core.hashing import digest
+from ..core.messages import N_
 from ..core.slugs import nfc
 from ..render.route_type import Route
 from ..render.signatures import Signer, card, signer_of
@@ -79,8 +81,9 @@ def _bound(stub: _Stub, cache: BuildCache, config: SiteConfig, media: dict[str, 
         # Gone from the cache: made again from its file, as validate would.
         raw, _ = read_document(config, source)
         doc, _ = validate_document(raw, config, media, documents) if raw is not None else (None, ())
-        if doc is None:
-            raise RuntimeError(f"{source}: the body of the kept model cannot be made again")
+        if doc is None:     # the file was broken while the site was being built
+            raise BuildFailed([Problem(config.display(source), None, "", N_("changed while the site was being built"),
+                                       N_("build again (or build with --no-cache)"))])
         return doc.body
     return LazyBody(stub.media, stub.fingerprint, load, key=key, source=source)
 
