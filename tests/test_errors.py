@@ -191,3 +191,13 @@ def test_missing_site_yaml_and_bad_settings(tmp_path, monkeypatch):
         "e.g. https://snv.example.gov.vn/tin/",
         "content/site.yaml:3: per_pag: unknown setting; did you mean \"per_page\"?",
     ]
+
+
+def test_build_failed_raised_in_a_worker_comes_back_with_its_problems() -> None:
+    import pickle
+
+    from generator.core.errors import BuildFailed, Problem
+
+    failed = BuildFailed([Problem("content/a.md", 3, "date", "is not a real date", "write YYYY-MM-DD")])
+    back = pickle.loads(pickle.dumps(failed))
+    assert isinstance(back, BuildFailed) and back.problems == failed.problems and str(back) == "1 error(s)"

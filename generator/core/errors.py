@@ -93,6 +93,9 @@ class BuildFailed(Exception):
         super().__init__(f"{sum(p.severity is Severity.ERROR for p in problems)} error(s)")
         self.problems = problems
 
+    def __reduce__(self):       # raised in a forked worker, it travels back pickled
+        return BuildFailed, (self.problems,)
+
 
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The nearest known names to *word*, compared without accents and case."""
