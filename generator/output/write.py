@@ -217,6 +217,16 @@ class Staging:
                 return
             except OSError:     # something is in the way (a folder of the same name): the careful path
                 pass
+        if self.fresh and self.previous.get(rel) == digest:
+            # The live site's file, linked straight into the empty folder (the first build
+            # after a clean one links every page so).
+            old = self.output / rel
+            if not old.is_symlink():
+                try:
+                    os.link(old, target, follow_symlinks=False)
+                    return
+                except OSError:     # not a file, gone, or something in the way: the careful path
+                    pass
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         tmp = target.parent / f".{target.name}.confsite-tmp"
