@@ -31,13 +31,14 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ..cache.cache import BuildCache, code_version
 from ..content.lazy import LazyBody
 from ..content.load import MARKDOWN_SUFFIXES, MediaFile, read_document
 from ..content.model import Article, Body, Page
-from ..content.validate import validate_document
+from ..content.validate import cached_body, validate_document
 from ..core.config import SiteConfig
 from ..core.errors import BuildFailed, Problem
 from ..core.hashing import digest
@@ -74,18 +75,15 @@ def _bound(stub: _Stub, cache: BuildCache, config: SiteConfig, media: dict[str, 
     key, source = stub.key, stub.source
     cache.used("bodies", key)           # kept by this build's cache, as validate does
 
-    def load():
-        hit = cache.get("bodies", key)
-        if hit is not None:
-            return hit[0]
-        # Gone from the cache: made again from its file, as validate would.
+    def again() -> tuple[Body]:
+        """Gone from the cache: made again from its file, as validate would."""
         raw, _ = read_document(config, source)
         doc, _ = validate_document(raw, config, media, documents) if raw is not None else (None, ())
         if doc is None:     # the file was broken while the site was being built
             raise BuildFailed([Problem(config.display(source), None, "", N_("changed while the site was being built"),
                                        N_("build again (or build with --no-cache)"))])
-        return doc.body
-    return LazyBody(stub.media, stub.fingerprint, load, key=key, source=source)
+        return (doc.body,)
+    return LazyBody(stub.media, stub.fingerprint, partial(cached_body, cache, key, again), key=key, source=source)
 
 
 @dataclass

@@ -65,8 +65,7 @@ class BuildResult:
 
     @property
     def page_count(self) -> int:
-        r = self.rendered
-        return sum(1 for p in {*r.files, *r.placed, *r.copies, *r.kept} if p.endswith(".html"))
+        return sum(1 for p in self.rendered.paths if p.endswith(".html"))
 
 
 Progress = Callable[[str], None]

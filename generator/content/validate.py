@@ -245,7 +245,7 @@ def _bodies(drafts: list[_Draft], speculative: list[tuple | _Known | None], conf
             key = _body_key(d.raw, config)
             cache.used("bodies", key)
             render = partial(_render_body, d.raw, config, loaded, documents)
-            results[i] = (LazyBody(*made.meta[0], partial(_cached_body, cache, key, render), key=key,
+            results[i] = (LazyBody(*made.meta[0], partial(cached_body, cache, key, render), key=key,
                                    source=d.raw.rel), made.meta[1])
         else:
             results[i] = (_keyed(made[0], cache, d, config), made[1])     # type: ignore[index]
@@ -265,13 +265,14 @@ def _keyed(body: Body, cache: BuildCache | None, d: _Draft, config: SiteConfig) 
     if cache is None or not cache.enabled:
         return body
     key = _body_key(d.raw, config)
-    keyed = LazyBody(body.media, body.fingerprint, partial(_cached_body, cache, key, lambda: (body,)), key=key,
+    keyed = LazyBody(body.media, body.fingerprint, partial(cached_body, cache, key, lambda: (body,)), key=key,
                      source=d.raw.rel)
     object.__setattr__(keyed, "_full", body)
     return keyed
 
 
-def _cached_body(cache: BuildCache, key: str, render) -> Body:
+def cached_body(cache: BuildCache, key: str, render) -> Body:
+    """The body under *key* in the cache's ``bodies`` table, else ``render()[0]``."""
     hit = cache.get("bodies", key)
     return hit[0] if hit is not None else render()[0]
 

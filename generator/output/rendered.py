@@ -17,9 +17,14 @@ class Rendered:
     placed: dict[str, str] = field(default_factory=dict)   # output path → digest: rendered, already in staging
 
     @property
+    def paths(self) -> set[str]:
+        """Every file of the site, rendered, placed, copied or kept, in no order."""
+        return {*self.files, *self.placed, *self.copies, *self.kept}
+
+    @property
     def outputs(self) -> list[str]:
-        """Every file of the site, rendered, placed, copied or kept."""
-        return sorted({*self.files, *self.placed, *self.copies, *self.kept})
+        """Every file of the site, in order."""
+        return sorted(self.paths)
 
     @property
     def made(self) -> list[str]:
