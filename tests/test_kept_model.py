@@ -161,3 +161,35 @@ def test_a_kept_body_that_cannot_be_made_again_is_an_error_not_a_crash(site, tmp
         unread.body.html
     [problem] = failed.value.problems
     assert problem.path.endswith(ARTICLE) and problem.message == "changed while the site was being built"
+
+
+def test_a_text_edit_signs_only_the_pages_that_show_it(site, monkeypatch):
+    # The routes the previous build signed, its output as it left it: the other pages keep
+    # their signatures unread (listings of every cluster, year and unit among them).
+    from generator.render.signatures import Signer
+
+    root, _, rebuild = site
+    signed: list[str] = []
+    sign = Signer.sign
+    monkeypatch.setattr(Signer, "sign", lambda self, route: signed.append(route.output) or sign(self, route))
+    _append(root, ARTICLE, "\nMột câu cho chữ ký của trang.\n")
+    result = rebuild()
+    assert _kept(result)
+    page = next(a for a in result.site.articles if a.source == ARTICLE).url + "index.html"
+    assert page in signed
+    assert len(signed) <= 12, signed
+
+
+def test_an_output_another_build_wrote_meanwhile_is_looked_at_page_by_page(site, tmp_path):
+    # A build without the cache writes the other article's edited page into the output;
+    # that text then goes back as it was, and an article is edited. The kept signatures say
+    # nothing of the other article changed since, but the output holds its page of the
+    # build in between: the build must see it (the output is not as the cache left it).
+    root, _, rebuild = site
+    before = (root / OTHER).read_text("utf-8")
+    _replace(root, OTHER, "\n---\n", "\n---\nMột đoạn chỉ có trong lần dựng không dùng bộ nhớ đệm.\n\n")
+    code, _, err = build(root, tmp_path / "site", "--no-cache")
+    assert code == 0, err
+    (root / OTHER).write_text(before, "utf-8")
+    _append(root, ARTICLE, "\nMột câu sau lần dựng xen giữa.\n")
+    assert _kept(rebuild())

@@ -123,9 +123,10 @@ def _dump(path: Path, *parts: object) -> None:
 
 
 def save(cache: BuildCache, snap: dict, site: Site, media: dict[str, MediaFile], restored: Restored | None,
-         routes: list[Route]) -> None:
-    """Keep *site*, made from the inputs *snap* saw, for the next build; or forget the kept
-    one, when *snap* cannot be trusted. A model brought up to date from the kept one
+         routes: list[Route], token: str) -> None:
+    """Keep *site*, made from the inputs *snap* saw, for the next build, with its *routes*
+    and the *token* that names them (the page signatures recorded them under it); or
+    forget the kept one, when *snap* cannot be trusted. A model brought up to date from the kept one
     writes only its edits (a few bodies, ``model-edits.pickle``) beside it: pickling the
     whole model again would cost what keeping it saves."""
     paths = _paths(cache)
@@ -142,7 +143,7 @@ def save(cache: BuildCache, snap: dict, site: Site, media: dict[str, MediaFile],
     edits.unlink(missing_ok=True)
     # What it was made from first: the next build reads on only when that matches.
     _dump(model, {"version": code_version(), "config": repr(site.config), "lines": snap["lines"],
-                  "token": os.urandom(8).hex()},
+                  "token": token},
           (media, site, routes, signer_of(site, cache).state()))
 
 

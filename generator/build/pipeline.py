@@ -11,6 +11,7 @@ signature changed (``render/signatures.py``); the output is byte-identical to a 
 from __future__ import annotations
 
 import gc
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -184,17 +185,24 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
     lost = permalinks.check(site, allow_removed=allow_removed)
     if lost:
         raise BuildFailed(lost)
-    reuse = rebuild.PageReuse(site, store, output if write else None, enabled=store.enabled)
-    written = None
+    # Names this list of routes: the kept model's, or a new one made with this model.
+    listing = restored.token if restored is not None else os.urandom(8).hex()
+    def page_reuse(previous_files: dict[str, str] | None = None) -> rebuild.PageReuse:
+        return rebuild.PageReuse(site, store, output if write else None, enabled=store.enabled, listing=listing,
+                                 previous_files=previous_files)
+    written = manifest = None
     try:
         if write:
             # The output is locked and a staging folder made before rendering, so that the
             # render workers place each page there themselves: no page travels back.
             with staged(config.output_dir, protected=(config.content_dir,)) as staging:
+                reuse = page_reuse(staging.previous)     # the manifest the staging folder read
                 rendered, listed = _render(site, reuse, jobs, store, timings, progress, staging.put, index, listed)
                 with _timed(timings, "write", progress):
                     written = staging.finish(rendered)
+                manifest = staging.manifest
         else:
+            reuse = page_reuse()
             rendered, listed = _render(site, reuse, jobs, store, timings, progress, None, index, listed)
     except WriteError as exc:
         raise BuildFailed([Problem(str(config.output_dir), None, "", exc.message, exc.hint)]) from exc
@@ -206,11 +214,11 @@ def _build(config: SiteConfig, *, write: bool, progress: Progress | None, allow_
             snap = rebuild.after_own_write(snap, config)
         if store.enabled:
             with _timed(timings, "cache", progress):
-                reuse.remember(output)
+                reuse.remember(output, manifest)
                 if snap is not None:
                     warnings = tuple(p for p in site.problems if p.severity is Severity.WARNING)
                     rebuild.remember(store, snap, output, {"articles": len(site.articles), "warnings": warnings})
-                    kept.save(store, snap, site, media, restored, listed)
+                    kept.save(store, snap, site, media, restored, listed, listing)
                 store.save()
     elif store.enabled:
         reuse.remember(None)

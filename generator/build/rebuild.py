@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import os
 import time
+from itertools import compress
+from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -225,6 +227,8 @@ def remember_check(cache: BuildCache, snap: dict, report: dict) -> None:
 
 
 SIGNED = "\0signer"     # the routes table's record of what the signatures were made from (never an output path)
+LISTING = "\0listing"   # ... of the list of routes signed (a token, and how many: see PageReuse)
+OUTPUT = "\0output"     # ... and of the output folder the files were recorded in (output_stamp)
 
 
 class PageReuse:
@@ -237,18 +241,32 @@ class PageReuse:
     A route whose deps are one token (an article's page and QR codes, a redirect) keeps
     its previous signature without signing again when it has the same URL, template and
     token as then and the signer of then (recorded with the signatures) gives that
-    token, that template and the site the same digests: its signature would be the same."""
+    token, that template and the site the same digests: its signature would be the same.
 
-    def __init__(self, site: Site, cache: BuildCache, output: Path | None, *, enabled: bool):
+    *listing* names the list of routes signed (the kept model's token: ``build/kept.py``).
+    When the previous build signed the same list, and its output is as it left it, every
+    route has the deps it had then and its file is the one recorded: a route none of whose
+    deps changed keeps its signature and its file without being looked at one by one, and
+    only the routes that show what changed are signed again (a text edit: a handful)."""
+
+    def __init__(self, site: Site, cache: BuildCache, output: Path | None, *, enabled: bool,
+                 listing: str | None = None, previous_files: dict[str, str] | None = None):
         self.site = site
         self.cache = cache
         self.enabled = enabled
         self.output = output        # None: nothing is written (check): a page is its signature
         self.signatures: dict[str, str] = {}
+        self.carried: dict[str, tuple] = {}     # the previous table's entries of routes not looked at
         self.shapes: dict[str, tuple[str, str, bool] | None] = {}
         self.signer: Signer | None = None
+        self.listing = listing
         self.previous = cache.table("routes") if enabled else {}
-        self.previous_files = (read_manifest(output) or {}) if self.previous and output is not None else {}
+        # The output's manifest (path → digest), when the caller has read it already.
+        if not self.previous or output is None:
+            previous_files = {}
+        elif previous_files is None:
+            previous_files = read_manifest(output) or {}
+        self.previous_files = previous_files
 
     def __call__(self, env: jinja2.Environment, theme_assets: dict[str, Asset], todo: list[Route]) -> dict[str, str]:
         if not self.enabled:
@@ -268,9 +286,25 @@ class PageReuse:
             if token not in everything:
                 everything[token] = then is not None and signer.same_token(then, token)
             return everything[token]
-        kept = {}
+        kept: dict[str, str] = {}
         previous, previous_files = self.previous, self.previous_files
         signatures, shapes, sign, checked = self.signatures, self.shapes, signer.sign, self.output is not None
+        if (found is not None and not templates and checked and self.listing is not None
+                and previous.get(LISTING) == (self.listing, len(todo))
+                and previous.get(OUTPUT) == output_stamp(self.output)):
+            # The routes the previous build signed, and its output as it left it: a route
+            # whose deps are all as they were keeps its signature and its file. Only the
+            # others (a text edit: a handful) are looked at one by one below.
+            changed = {*tokens, *(t for t in ("*", "cards") if not same_everything(t))}
+            # (map and compress keep the walk over every route in C: it is most of the work)
+            looked = list(compress(todo, map(not_, map(changed.isdisjoint, map(attrgetter("deps"), todo)))))
+            carried = dict(previous)
+            for k in (*(r.output for r in looked), SIGNED, LISTING, OUTPUT):
+                carried.pop(k, None)
+            files = dict(zip(carried, map(itemgetter(1), carried.values())))
+            if None not in files.values():      # else: every route is looked at
+                todo, self.carried = looked, carried
+                kept.update(files)
         for r in todo:
             output = r.output
             before = previous.get(output)
@@ -299,11 +333,18 @@ class PageReuse:
                 kept[output] = before[1]
         return kept
 
-    def remember(self, output: Path | None) -> None:
-        """Record each page's signature with the file the output now holds for it."""
-        now = (read_manifest(output) or {}) if output is not None else {}
+    def remember(self, output: Path | None, manifest: dict[str, str] | None = None) -> None:
+        """Record each page's signature with the file the output now holds for it
+        (*manifest*: the output's, when the caller has it)."""
+        now = manifest if manifest is not None else (read_manifest(output) or {}) if output is not None else {}
         shapes = self.shapes
-        table: dict = {k: (v, now.get(k), shapes.get(k)) for k, v in self.signatures.items()}
+        table: dict = dict(self.carried)      # routes not looked at: as recorded, their files kept
+        table.update((k, (v, now.get(k), shapes.get(k))) for k, v in self.signatures.items())
+        routes = len(table)
         if self.signer is not None:
             table[SIGNED] = self.signer.state()
+        if self.listing is not None:
+            table[LISTING] = (self.listing, routes)
+        if output is not None:
+            table[OUTPUT] = output_stamp(output)
         self.cache.replace("routes", table)

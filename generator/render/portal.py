@@ -13,6 +13,7 @@ from . import exports, sitemap
 from .route_type import Route
 from ..cache.cache import BuildCache
 from ..content.model import Article
+from ..core.hashing import digest
 from ..core.urls import FEED
 from ..site.sitemodel import Cluster, Site
 
@@ -52,7 +53,9 @@ def routes(site: Site, pages: list[Route], cache: BuildCache | None = None) -> l
     data = Route(site.config.urls.path("data"), "data.html", {"datasets": exports.listing(site, cache)})
     out.append(data)
     entries = sitemap.entries(site, [*pages, data])
-    # The sitemap shows its entries and nothing else: they are its dependency, by value.
-    out.append(Route("sitemap.xml", "sitemap.xml", {"entries": entries}, frozenset({"sitemap:" + repr(entries)})))
+    # The sitemap shows its entries and nothing else: they are its dependency, by value
+    # (by their digest: the text is megabytes on a large site).
+    out.append(Route("sitemap.xml", "sitemap.xml", {"entries": entries},
+                     frozenset({"sitemap:" + digest(repr(entries))})))
     out.append(Route("robots.txt", "robots.txt"))
     return out

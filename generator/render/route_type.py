@@ -21,8 +21,10 @@ class Route:
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     deps: frozenset[str] = frozenset({"*"})
     produce: Callable[[], bytes] | None = field(default=None, compare=False)
+    # The file's path inside the output folder: made once (a build asks it of every route
+    # several times).
+    output: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def output(self) -> str:
-        """File path inside the output folder."""
-        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+    def __post_init__(self) -> None:
+        url = self.url
+        object.__setattr__(self, "output", url + "index.html" if url == "" or url.endswith("/") else url)

@@ -63,18 +63,27 @@ def _sources(articles) -> frozenset[str]:
     return frozenset(a.source for a in articles)
 
 
-def _cards(articles) -> frozenset[str]:
-    return frozenset("card:" + a.source for a in articles)
+class _Cards:
+    """The ``card:`` deps of lists of articles, each article's token made once: a site's
+    listings name about 90 tokens an article, and one string each (not one per listing)
+    keeps the routes small in memory and in the kept model's file."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+
+    def __call__(self, articles) -> frozenset[str]:
+        tokens = self.tokens
+        return frozenset(tokens.get(a.source) or tokens.setdefault(a.source, "card:" + a.source) for a in articles)
 
 
-def _unit_deps(unit) -> frozenset[str]:
+def _unit_deps(unit, cards: _Cards) -> frozenset[str]:
     """The articles a unit page draws on: hosted, awards, scores and chair terms."""
     articles = []
     for u in (unit, *unit.inherited):      # and its predecessors' results, shown in its history
         articles += [*u.hosted, *(g.article for g in u.awards), *(r.article for r in u.scores)]
         for role in (*u.chaired, *u.vice_chaired):
             articles += [*role.term.elected_at, *role.term.reported_in]
-    return _cards(articles)
+    return cards(articles)
 
 
 def cluster_year_url(cluster: Cluster, year: TimelineYear) -> str:
@@ -84,6 +93,7 @@ def cluster_year_url(cluster: Cluster, year: TimelineYear) -> str:
 def routes(site: Site, cache: BuildCache | None = None) -> list[Route]:
     cfg = site.config
     urls = cfg.urls
+    card_deps = _Cards()
     out: list[Route] = [
         Route("", "home.html", {"articles": site.articles[:cfg.per_page]}, frozenset({"cards"})),
         Route(urls.path("clusters"), "clusters.html", {}, frozenset({"cards"})),
@@ -97,7 +107,7 @@ def routes(site: Site, cache: BuildCache | None = None) -> list[Route]:
     for p in site.pages:
         out.append(document_route(site, p))
     for c in site.clusters:
-        cards = _cards(c.articles)      # one set for all of a cluster's pages: signed once
+        cards = card_deps(c.articles)      # one set for all of a cluster's pages: signed once
         out.append(Route(c.url, "cluster.html", {"cluster": c, "inline": INLINE_PER_YEAR}, cards))
         for y in c.timeline:
             if len(y.articles) > INLINE_PER_YEAR:
@@ -107,9 +117,9 @@ def routes(site: Site, cache: BuildCache | None = None) -> list[Route]:
     for pager, items in paginate(site.units, UNITS_PER_PAGE, urls.path("units")):
         out.append(Route(pager.url, "units.html", {"units": items, "pager": pager}, frozenset({"cards"})))
     for u in site.units:
-        out.append(Route(u.url, "unit.html", {"unit": u}, _unit_deps(u)))
+        out.append(Route(u.url, "unit.html", {"unit": u}, _unit_deps(u, card_deps)))
     for y in site.years:
-        cards = _cards(y.articles)
+        cards = card_deps(y.articles)
         for pager, items in paginate(y.articles, cfg.per_page, y.url):
             groups = _regroup(y, items)
             out.append(Route(pager.url, "year.html", {"year": y, "groups": groups, "pager": pager}, cards))
