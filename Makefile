@@ -133,13 +133,15 @@ fuzz: venv
 	$(PY) -m pytest tests/test_fuzz_input.py $(PYTEST_ARGS)
 
 # The command line's messages: English ids from N_() calls → generator/core/locale/cli.pot →
-# generator/core/locale/<lang>/LC_MESSAGES/cli.po (translate the new entries) → cli.mo.
+# generator/core/locale/<lang>/LC_MESSAGES/cli.po (translate the new entries) → cli.mo; and the
+# theme's generator/render/locale/vi.po → vi.mo (what a build reads).
 messages: venv
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location --sort-output \
 		--omit-header -o generator/core/locale/cli.pot .
 	$(VENV)/bin/pybabel update -D cli -i generator/core/locale/cli.pot -d generator/core/locale --width 100 \
 		--ignore-obsolete --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -D cli -d generator/core/locale --statistics
+	$(VENV)/bin/pybabel compile -l vi -i generator/render/locale/vi.po -o generator/render/locale/vi.mo --statistics
 
 clean:
 	rm -rf site site.* .site.* .confsite-cache benchmarks/out .pytest_cache .hypothesis build *.egg-info

@@ -35,6 +35,7 @@ def test_wheel_holds_every_stage_theme_and_catalogue(wheel: Path) -> None:
     for name in ("base.html", "article.html", "sitemap.xml", "robots.txt", "static/style.css", "static/search.js"):
         assert f"generator/render/templates/{name}" in names
     assert "generator/render/locale/vi.po" in names
+    assert "generator/render/locale/vi.mo" in names       # the theme's strings, compiled
     assert "generator/core/locale/vi/LC_MESSAGES/cli.mo" in names      # the command line's messages
     ours = {p.relative_to(tools.ROOT).as_posix() for p in (tools.ROOT / "generator").rglob("*.py")}
     assert ours <= names

@@ -74,7 +74,7 @@ def fresh_environment(folder: Path, wheel: Path) -> Path:
 def test_the_wheel_in_a_fresh_environment_builds_the_same_site(tmp_path):
     wheel = build_wheel(tmp_path / "wheel")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "generator/render/locale/vi.po" in names and any(n.startswith("generator/render/templates/static/") for n in names)
+    assert "generator/render/locale/vi.mo" in names and any(n.startswith("generator/render/templates/static/") for n in names)
 
     empty = tmp_path / "editor"          # an empty folder: no checkout, no sources beside it
     empty.mkdir()

@@ -9,7 +9,6 @@ keeps rsync and web-server caches quiet. A lock keeps two builds from interleavi
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import json
 import os
@@ -263,8 +262,10 @@ class Staging:
             self.swapped = True
         self.manifest = manifest
         previous = self.previous
-        written = sum(1 for rel, d in manifest.items() if previous.get(rel) != d)
-        removed = len(set(previous) - set(manifest))
+        # Kept files are the previous site's (_fill checked them): only the others may be new.
+        made = {*rendered.files, *rendered.placed, *rendered.copies}
+        written = sum(1 for rel in made if previous.get(rel) != manifest[rel])
+        removed = len(previous.keys() - manifest.keys())
         return WriteStats(written, len(manifest) - written, removed)
 
     def _fill(self, rendered: Rendered) -> dict[str, str]:
@@ -360,12 +361,9 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        fn = libc.renameat2
+        # The C library the interpreter runs on (find_library would start a subprocess)
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]

@@ -2,20 +2,17 @@
 Vietnamese way of writing dates and numbers (through Babel's CLDR data).
 
 The theme's templates are written with English message ids (``_("Cluster")``);
-``generator/locale/<language>.po`` translates them. The catalogue is read once per
-build with Babel and compiled in memory.
+``generator/render/locale/<language>.po`` translates them, compiled into
+``<language>.mo`` by ``make messages``; a build reads the compiled catalogue.
 """
 from __future__ import annotations
 
 import gettext
-import io
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 from ..content.model import ArticleDate
@@ -25,13 +22,10 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 @lru_cache(maxsize=4)
 def translations(language: str) -> gettext.GNUTranslations:
-    po = LOCALE_DIR / f"{language}.po"
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    """The theme's catalogue, compiled (``make messages`` compiles ``<language>.po`` into
+    ``<language>.mo``; a test holds the two to each other)."""
+    with (LOCALE_DIR / f"{language}.mo").open("rb") as f:
+        return gettext.GNUTranslations(f)
 
 
 @lru_cache(maxsize=4)

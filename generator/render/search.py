@@ -262,14 +262,14 @@ def _article_entry(a: Article, cluster: str, slug: str, words: searchwords.Words
     return (*map(" ".join, terms), _json(_record(a, cluster, slug, front)))
 
 
-def _entry_key(a: Article, cluster: str, slug: str, units: tuple[str, ...] = ()) -> str:
+def _entry_key(a: Article, cluster: str, slug: str, naming: str) -> str:
     # The file's digest covers every field read from it (the date too, named here anyway);
     # the URL (its pattern is a setting), the cluster's name and slug (clusters.yaml) and
-    # the units' registered names (units.yaml) come from elsewhere. FORMAT changes with
-    # what an entry holds.
+    # the units' names (*naming*: how the site resolves every unit name, units.yaml's
+    # included) come from elsewhere. FORMAT changes with what an entry holds.
     d = a.date
     return digest(repr((FORMAT, a.digest, a.source, a.url, d.year, d.month, d.day, d.hour, d.minute, cluster, slug,
-                        units)))
+                        naming)))
 
 
 def unit_names(site: Site, a: Article) -> tuple[str, ...]:
@@ -338,15 +338,16 @@ def index_output(site: Site, cache: BuildCache | None = None,
     keyed = cache.enabled       # without a cache, memoized() computes and needs no key
     words = searchwords.Words()
     articles = site.articles
-    info: list[tuple[str, str, tuple[str, ...]]] = []      # cluster name, cluster slug, units
-    for a in articles:
-        c = site.cluster_of(a)
-        info.append((c.name, c.slug, unit_names(site, a)) if c else ("", "", unit_names(site, a)))
-    keys = [_entry_key(a, *about) for a, about in zip(articles, info)] if keyed else [""] * len(articles)
+    # Each article's cluster name and slug; its units' names are looked up only for an
+    # entry made (a key names them all at once: a rebuild has most entries already).
+    info = [(c.name, c.slug) if c else ("", "") for c in map(site.cluster_of, articles)]
+    naming = digest(repr(site.unit_naming())) if keyed else ""
+    keys = [_entry_key(a, *about, naming) for a, about in zip(articles, info)] if keyed else [""] * len(articles)
 
     def entry(i: int, made: list[list[str]] | None = None) -> tuple[str, ...]:
-        a, (cluster, slug, units) = articles[i], info[i]
-        return cache.memoized("search", keys[i], lambda: _article_entry(a, cluster, slug, words, units, made))
+        a, (cluster, slug) = articles[i], info[i]
+        return cache.memoized("search", keys[i],
+                              lambda: _article_entry(a, cluster, slug, words, unit_names(site, a), made))
 
     facets: defaultdict[str, list[int]] = defaultdict(list)
     for i, (a, about) in enumerate(zip(articles, info)):

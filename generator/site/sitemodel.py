@@ -228,6 +228,11 @@ class Site:
         ident = self._unit_ids.get(clean_name(name))
         return self._units.get(ident) if ident else None
 
+    def unit_naming(self) -> tuple:
+        """How written unit names resolve: each spelling's unit, and each unit's name and
+        its name today (all that :meth:`unit` and a unit's ``ref`` tell of names)."""
+        return tuple(sorted(self._unit_ids.items())), tuple((u.id, u.ref.name, u.ref.now) for u in self.units)
+
     def unit_by_id(self, ident: str) -> Unit | None:
         return self._units.get(ident)
 
