@@ -45,19 +45,23 @@ if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or th
 
 # -- the no-op check --------------------------------------------------------------------
 
-def _stat_lines(root: Path, label: str) -> Iterable[str]:
+def _stats(root: Path, label: str) -> Iterable[tuple[str, str, int, int]]:
+    """Every file under *root*: its name when it lies at the top ("" deeper), its stat
+    line (``label:path:size:ctime:mtime:inode``), its mtime and its ctime."""
     top = os.fspath(root)
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames.sort()
         # The folder inside *root*, as os.path.relpath would give it (without its cost a file).
         inside = os.path.relpath(dirpath, top)
-        prefix = f"{label}:" if inside == os.curdir else f"{label}:{inside}{os.sep}"
+        at_top = inside == os.curdir
+        prefix = f"{label}:" if at_top else f"{label}:{inside}{os.sep}"
         for name in sorted(filenames):
             try:
                 st = os.stat(os.path.join(dirpath, name))
             except OSError:
                 continue
-            yield f"{prefix}{name}:{st.st_size}:{st.st_ctime_ns}:{st.st_mtime_ns}:{st.st_ino}"
+            mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+            yield (name if at_top else ""), f"{prefix}{name}:{st.st_size}:{ctime}:{mtime}:{st.st_ino}", mtime, ctime
 
 
 OWN_FILES = {MANIFEST}   # content files a build itself writes (permalinks.record)
@@ -73,13 +77,13 @@ def snapshot(config: SiteConfig, options: str) -> dict:
     own = []
     trusted = True
     for root, label in ((config.content_dir, "content"), (bundled_templates(), "theme")):
-        for line in _stat_lines(root, label):
-            if label == "content" and line.split(":", 2)[1] in OWN_FILES:
+        for name, line, mtime, ctime in _stats(root, label):
+            if label == "content" and name in OWN_FILES:
                 own.append(line)
                 continue
             lines.append(line)
-            ctime, mtime = line.rsplit(":", 3)[1:3]
-            trusted = trusted and settled(int(mtime), int(ctime), taken)
+            if trusted and not settled(mtime, ctime, taken):
+                trusted = False
     return {"files": digest("\n".join(lines)), "own": own, "trusted": trusted, "lines": lines[3:]}
 
 
