@@ -33,7 +33,7 @@ from ..core.config import SiteConfig
 from ..core.hashing import digest
 from ..output.write import MARKER, read_manifest
 from .permalinks import MANIFEST
-from ..render.signatures import Signer, signer_of, site_facts
+from ..render.signatures import Signer, signer_of, site_facts, site_media
 
 if TYPE_CHECKING:       # imported lazily: a no-op build never needs Jinja or the model
     import jinja2
@@ -195,13 +195,12 @@ def _all_templates(env: jinja2.Environment) -> str:
     return digest(*parts)
 
 
-def global_digest(site: Site, theme_assets: dict[str, Asset]) -> str:
+def global_digest(site: Site, theme_assets: dict[str, Asset], cache: BuildCache) -> str:
     """Facts any page may show: settings, the site's address book, the menu, the theme's files."""
     parts = site_facts(site)
     parts += [f"{name}:{a.url}" for name, a in sorted(theme_assets.items())]
     # Media files: pages show an image's size and its variants (images.prepare).
-    media = sorted({rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media})
-    for rel in media:
+    for rel in site_media(site, cache):
         try:
             st = os.stat(site.config.content_dir / rel)
             parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
@@ -276,7 +275,7 @@ class PageReuse:
         if not self.enabled:
             return {}
         signer = self.signer = signer_of(self.site, self.cache).for_pages(
-            template_digests(env, {r.template for r in todo}, self.cache), global_digest(self.site, theme_assets))
+            template_digests(env, {r.template for r in todo}, self.cache), global_digest(self.site, theme_assets, self.cache))
         before_state = self.previous.get(SIGNED)
         try:
             then = Signer.restored(before_state) if isinstance(before_state, dict) else None

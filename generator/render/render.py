@@ -22,6 +22,7 @@ from ..output.rendered import Rendered
 from .route_type import Route
 from .routes import routes
 from .search import index_url, search_output
+from .signatures import site_media
 from ..site.sitemodel import Site
 from ..core.bundle import bundled_templates
 from .theme import Asset, assets
@@ -258,8 +259,7 @@ def render_site(site: Site, *, only: Callable[[Route], bool] | None = None, reus
             placed[output] = data
         else:
             files[output] = data
-    media = {rel for a in site.articles for rel in a.media} | {rel for p in site.pages for rel in p.body.media}
-    copies = {rel: config.content_dir / rel for rel in sorted(media)}
+    copies = {rel: config.content_dir / rel for rel in site_media(site, cache)}
     return Rendered(files, copies, {k: v for k, v in kept.items() if k not in files and k not in placed}, placed)
 
 

@@ -45,6 +45,17 @@ def listing_digest(site: Site, cache: BuildCache) -> str:
     return digest(*site_facts(site), signer_of(site, cache).cards_digest())
 
 
+def site_media(site: Site, cache: BuildCache) -> list[str]:
+    """Every media file the site's documents show (content-relative, sorted), found once
+    per model: the page signatures and the files to copy both ask."""
+    def find() -> list[str]:
+        found = {rel for a in site.articles for rel in a.body.media}
+        found.update(i.src for a in site.articles for i in a.images)
+        found.update(rel for p in site.pages for rel in p.body.media)
+        return sorted(found)
+    return cache.of_model("media", site, find)
+
+
 def signer_of(site: Site, cache: BuildCache) -> Signer:
     """The digests of *site*'s documents, computed once per model."""
     return cache.of_model("signer", site, lambda: Signer(site, cache))
