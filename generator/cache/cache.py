@@ -35,6 +35,10 @@ from ..core.config import SiteConfig
 
 FORMAT = 2
 WHOLE = ("state", "routes")    # tables read and written whole; the others are sharded
+# Tables split by the first two characters of the key (256 shards), not one (16): their
+# entries are large and a rebuild reads a few scattered ones (the search index's entries
+# of the articles that share a results file with an edited one).
+WIDE = frozenset({"search"})
 _HEX = frozenset("0123456789abcdef")
 T = TypeVar("T")
 
@@ -108,12 +112,12 @@ class BuildCache:
         return self.folder / f"{name}.pickle"
 
     # Tables other than WHOLE are split in SHARDS files by the first character of the
-    # key (a hex digest): a build reads only the shards it looks into and rewrites only
+    # key (a hex digest; two characters for WIDE tables): a build reads only the shards it looks into and rewrites only
     # those it changed, not the whole table for one edited article.
 
     def _shard_of(self, name: str, key: str) -> tuple[str, str]:
-        first = key[:1]
-        return name, (first if first in _HEX else "x")
+        first = key[:2] if name in WIDE else key[:1]
+        return name, (first if first and _HEX.issuperset(first) else "x")
 
     def _shard(self, name: str, key: str) -> dict:
         where = self._shard_of(name, key)

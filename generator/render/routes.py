@@ -142,7 +142,7 @@ QR_FILES = ("qr.svg", "qr.png")     # stable names, inside the article's folder
 def qr_routes(site: Site, article) -> list[Route]:
     """The article's QR code as downloadable files: ``<article url>qr.svg`` and ``qr.png``."""
     target = site.qr_target(article)
-    deps = frozenset({article.source})
+    deps = frozenset({"qr:" + target})      # the code shows its address and nothing else: by value
     return [Route(article.url + "qr.svg", "", {"article": article, "target": target}, deps,
                   partial(qr.svg_file, target)),
             Route(article.url + "qr.png", "", {"article": article, "target": target}, deps,
