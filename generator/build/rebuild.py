@@ -232,6 +232,31 @@ def remember_check(cache: BuildCache, snap: dict, report: dict) -> None:
 SIGNED = "\0signer"     # the routes table's record of what the signatures were made from (never an output path)
 LISTING = "\0listing"   # ... of the list of routes signed (a token, and how many: see PageReuse)
 OUTPUT = "\0output"     # ... and of the output folder the files were recorded in (output_stamp)
+BASE = "\0base"         # names a routes table written whole ("routes-changes" are made on one)
+CHANGES = "\0changes"   # in a table as read: the changes made on it since (see _routes_table)
+MOST_CHANGES = 2000     # entries changed since the table was written whole: write it whole again
+
+
+def _routes_table(cache: BuildCache) -> dict:
+    """The routes table as the last build left it: the table written whole, with the
+    entries changed since (table ``routes-changes``, when made on this very table)."""
+    table = cache.table("routes")
+    changes = cache.table("routes-changes")
+    if not table or changes.get("base") != table.get(BASE) or not isinstance(changes.get("entries"), dict):
+        return table
+    entries = changes["entries"]
+    return {**table, **entries, CHANGES: entries}
+
+
+def _remember_changes(cache: BuildCache, base: str, entries: dict) -> None:
+    if len(entries) > MOST_CHANGES:
+        table = {k: v for k, v in _routes_table(cache).items() if k != CHANGES}
+        table.update(entries)
+        table[BASE] = os.urandom(8).hex()
+        cache.replace("routes", table)
+        cache.replace("routes-changes", {})
+    else:
+        cache.replace("routes-changes", {"base": base, "entries": entries})
 
 
 class PageReuse:
@@ -263,7 +288,7 @@ class PageReuse:
         self.shapes: dict[str, tuple[str, str, bool] | None] = {}
         self.signer: Signer | None = None
         self.listing = listing
-        self.previous = cache.table("routes") if enabled else {}
+        self.previous = _routes_table(cache) if enabled else {}
         # The output's manifest (path → digest), when the caller has read it already.
         if not self.previous or output is None:
             previous_files = {}
@@ -294,7 +319,7 @@ class PageReuse:
         signatures, shapes, sign, checked = self.signatures, self.shapes, signer.sign, self.output is not None
         if (found is not None and not templates and checked and self.listing is not None
                 and previous.get(LISTING) == (self.listing, len(todo))
-                and previous.get(OUTPUT) == output_stamp(self.output)):
+                and previous.get(OUTPUT) == output_stamp(self.output) and BASE in previous):
             # The routes the previous build signed, and its output as it left it: a route
             # whose deps are all as they were keeps its signature and its file. Only the
             # others (a text edit: a handful) are looked at one by one below.
@@ -302,7 +327,7 @@ class PageReuse:
             # (map and compress keep the walk over every route in C: it is most of the work)
             looked = list(compress(todo, map(not_, map(changed.isdisjoint, map(attrgetter("deps"), todo)))))
             carried = dict(previous)
-            for k in (*(r.output for r in looked), SIGNED, LISTING, OUTPUT):
+            for k in (*(r.output for r in looked), SIGNED, LISTING, OUTPUT, BASE, CHANGES):
                 carried.pop(k, None)
             files = dict(zip(carried, map(itemgetter(1), carried.values())))
             if None not in files.values():      # else: every route is looked at
@@ -341,13 +366,20 @@ class PageReuse:
         (*manifest*: the output's, when the caller has it)."""
         now = manifest if manifest is not None else (read_manifest(output) or {}) if output is not None else {}
         shapes = self.shapes
-        table: dict = dict(self.carried)      # routes not looked at: as recorded, their files kept
-        table.update((k, (v, now.get(k), shapes.get(k))) for k, v in self.signatures.items())
-        routes = len(table)
+        made = {k: (v, now.get(k), shapes.get(k)) for k, v in self.signatures.items()}
+        routes = len(self.carried) + len(made)
         if self.signer is not None:
-            table[SIGNED] = self.signer.state()
+            made[SIGNED] = self.signer.state()
         if self.listing is not None:
-            table[LISTING] = (self.listing, routes)
+            made[LISTING] = (self.listing, routes)
         if output is not None:
-            table[OUTPUT] = output_stamp(output)
-        self.cache.replace("routes", table)
+            made[OUTPUT] = output_stamp(output)
+        if self.carried:
+            # The routes not looked at are as the table has them: only what this build
+            # signed is written, beside the table (which a large site's builds read whole).
+            changes = self.previous.get(CHANGES)
+            _remember_changes(self.cache, self.previous[BASE], {**(changes or {}), **made})
+        else:
+            made[BASE] = os.urandom(8).hex()
+            self.cache.replace("routes", made)
+            self.cache.replace("routes-changes", {})

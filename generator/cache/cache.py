@@ -34,11 +34,11 @@ from ..core.bundle import bundled_templates
 from ..core.config import SiteConfig
 
 FORMAT = 2
-WHOLE = ("state", "routes")    # tables read and written whole; the others are sharded
-# Tables split by the first two characters of the key (256 shards), not one (16): their
-# entries are large and a rebuild reads a few scattered ones (the search index's entries
-# of the articles that share a results file with an edited one).
-WIDE = frozenset({"search"})
+WHOLE = ("state", "routes", "routes-changes")    # tables read and written whole; the others are sharded
+# Tables split by the first two characters of the key (256 shards), not one (16): a
+# rebuild reads a few scattered entries of them (the search entries of the articles that
+# share a results file with an edited one, an edited article's QR code).
+WIDE = frozenset({"search", "qr"})
 _HEX = frozenset("0123456789abcdef")
 T = TypeVar("T")
 
