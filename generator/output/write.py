@@ -274,7 +274,10 @@ class Staging:
         # Not rendered again: the previous site's files stand, if they are still there.
         manifest = dict(rendered.kept)
         copies = rendered.copies
-        changed = [rel for rel, digest in manifest.items() if previous.get(rel) != digest and rel not in copies]
+        if not manifest.items() <= previous.items():    # (the common case asked in C)
+            changed = [rel for rel, digest in manifest.items() if previous.get(rel) != digest and rel not in copies]
+        else:
+            changed = []
         if changed:
             raise WriteError(N_("{rel} changed in {name}/ during the build", rel=min(changed), name=self.output.name),
                              N_("build again (or build with --no-cache)"))
