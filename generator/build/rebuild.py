@@ -248,13 +248,18 @@ def _routes_table(cache: BuildCache) -> dict:
     return {**table, **entries, CHANGES: entries}
 
 
+def _write_routes_table(cache: BuildCache, table: dict) -> None:
+    """*table* written whole, under a new base (the changes made on the old one go)."""
+    table[BASE] = os.urandom(8).hex()
+    cache.replace("routes", table)
+    cache.replace("routes-changes", {})
+
+
 def _remember_changes(cache: BuildCache, base: str, entries: dict) -> None:
     if len(entries) > MOST_CHANGES:
         table = {k: v for k, v in _routes_table(cache).items() if k != CHANGES}
         table.update(entries)
-        table[BASE] = os.urandom(8).hex()
-        cache.replace("routes", table)
-        cache.replace("routes-changes", {})
+        _write_routes_table(cache, table)
     else:
         cache.replace("routes-changes", {"base": base, "entries": entries})
 
@@ -380,6 +385,4 @@ class PageReuse:
             changes = self.previous.get(CHANGES)
             _remember_changes(self.cache, self.previous[BASE], {**(changes or {}), **made})
         else:
-            made[BASE] = os.urandom(8).hex()
-            self.cache.replace("routes", made)
-            self.cache.replace("routes-changes", {})
+            _write_routes_table(self.cache, made)

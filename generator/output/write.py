@@ -274,10 +274,8 @@ class Staging:
         # Not rendered again: the previous site's files stand, if they are still there.
         manifest = dict(rendered.kept)
         copies = rendered.copies
-        if not manifest.items() <= previous.items():    # (the common case asked in C)
-            changed = [rel for rel, digest in manifest.items() if previous.get(rel) != digest and rel not in copies]
-        else:
-            changed = []
+        changed = [] if manifest.items() <= previous.items() else [     # (the common case asked in C)
+            rel for rel, digest in manifest.items() if previous.get(rel) != digest and rel not in copies]
         if changed:
             raise WriteError(N_("{rel} changed in {name}/ during the build", rel=min(changed), name=self.output.name),
                              N_("build again (or build with --no-cache)"))
